@@ -37,6 +37,10 @@ class JsonWriter {
 
   // Key and value together; an empty optional writes nothing at all.
   void Field(std::string_view key, std::string_view value);
+  void Field(std::string_view key, const std::string& value) {
+    Field(key, std::string_view(value));
+  }
+  void Field(std::string_view key, const char* value) { Field(key, std::string_view(value)); }
   void Field(std::string_view key, const std::optional<std::string>& value);
   void Field(std::string_view key, const std::optional<int64_t>& value);
   void Field(std::string_view key, const std::optional<double>& value);

@@ -1,1 +1,90 @@
-int main() { return 2; }
+// orauditd: the audit daemon's command line.
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "daemon/config.h"
+#include "daemon/daemon.h"
+
+namespace {
+
+constexpr const char* kDefaultConfig = "/etc/orauditd/orauditd.yaml";
+
+constexpr const char* kUsage = R"(usage:
+  orauditd [--config FILE]                 run the daemon in the foreground
+  orauditd --check-config [--config FILE]  validate and print the effective config
+  orauditd --version | --help
+
+Applications hand records of their OpenRouter calls to orauditd over a Unix
+socket; orauditd stores each durably, fetches the authoritative cost and token
+counts from OpenRouter's generation endpoint (retrying while they are not yet
+available) and writes one audit row per call to SQLite and/or JSON lines.
+
+options:
+  --config FILE    YAML config (default /etc/orauditd/orauditd.yaml; a missing
+                   default file means built-in defaults)
+  --check-config   validate the config, print it with secrets masked, exit
+signals:
+  SIGTERM, SIGINT  drain lookups in flight and exit 0
+  SIGHUP           reload API keys and the log level from the config file
+exit codes:
+  0 success, 1 runtime failure, 2 usage error, 78 bad config
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::string config_path;
+  bool config_given = false;
+  bool check_only = false;
+
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    } else if (arg == "--version") {
+      std::printf("orauditd %s\n", ORAUDITD_VERSION);
+      return 0;
+    } else if (arg == "--check-config") {
+      check_only = true;
+    } else if (arg == "--config" && i + 1 < args.size()) {
+      config_path = args[++i];
+      config_given = true;
+    } else if (arg.rfind("--config=", 0) == 0) {
+      config_path = arg.substr(9);
+      config_given = true;
+    } else {
+      std::fprintf(stderr, "orauditd: unknown argument \"%s\"\n\n%s", arg.c_str(), kUsage);
+      return 2;
+    }
+  }
+
+  orauditd::Config config;
+  if (!config_given) config_path = kDefaultConfig;
+  FILE* probe = std::fopen(config_path.c_str(), "r");
+  if (probe != nullptr || config_given) {
+    if (probe != nullptr) std::fclose(probe);
+    auto loaded = orauditd::LoadConfigFile(config_path);
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "orauditd: %s\n", loaded.status().message().c_str());
+      return 78;
+    }
+    config = *loaded;
+  } else {
+    config_path.clear();
+  }
+
+  if (check_only) {
+    std::printf("# effective config%s%s\n%s", config_path.empty() ? " (built-in defaults)" : ": ",
+                config_path.c_str(), orauditd::ConfigToYaml(config).c_str());
+    return 0;
+  }
+
+  orauditd::SetUpLogging(config.log_level);
+  return orauditd::RunDaemon(config, config_path);
+}

@@ -1,1 +1,47 @@
-int main() { return 2; }
+// orauditctl: the operator's and the application's companion to orauditd.
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "tools/commands.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: orauditctl COMMAND [ARGS]
+
+commands:
+  submit [--socket S] [FILE|-]     send NDJSON records to the daemon, print one reply per line
+  verify (--db F | --jsonl F...)   check the hash chain of an audit database or JSON lines files
+  report KIND --db F [filters]     daily-cost | error-rate | top-spenders
+                                   filters: --since T --until T --user U --model M
+                                   --format table|csv|json
+  help                             this text
+
+The default socket is /run/orauditd/intake.sock (or $ORAUDITD_SOCKET).
+exit codes: 0 success, 1 a check failed or a record was refused, 2 usage error
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  std::string command = argv[1];
+  orauditd::tools::Args args(argv + 2, argv + argc);
+  if (command == "help" || command == "--help" || command == "-h") {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  if (command == "--version") {
+    std::printf("orauditctl %s\n", ORAUDITD_VERSION);
+    return 0;
+  }
+  if (command == "submit") return orauditd::tools::RunSubmit(args);
+  if (command == "verify") return orauditd::tools::RunVerify(args);
+  if (command == "report") return orauditd::tools::RunReport(args);
+  std::fprintf(stderr, "orauditctl: unknown command \"%s\"\n\n%s", command.c_str(), kUsage);
+  return 2;
+}

@@ -1,0 +1,384 @@
+#include "daemon/pipeline.h"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include "queue/row_builder.h"
+
+namespace orauditd {
+namespace {
+
+constexpr size_t kSinkBatchRows = 1000;
+constexpr int64_t kSinkRetryMs = 1000;
+constexpr int64_t kLeaseSlackMs = 5000;
+
+std::optional<Generation> PartialGeneration(const QueuedRecord& queued) {
+  if (!queued.partial_generation_json) return std::nullopt;
+  auto parsed = ParseGenerationBody("{\"data\":" + *queued.partial_generation_json + "}");
+  if (!parsed.ok()) return std::nullopt;
+  return std::move(*parsed);
+}
+
+}  // namespace
+
+Pipeline::Pipeline(uv_loop_t* loop, Clock* clock, DurableQueue* queue, HttpClient* http,
+                   KeyStore* keys, RetryPolicy* policy, std::vector<Sink*> sinks,
+                   PipelineOptions options)
+    : loop_(loop),
+      clock_(clock),
+      queue_(queue),
+      http_(http),
+      keys_(keys),
+      policy_(policy),
+      sinks_(std::move(sinks)),
+      sink_progress_(sinks_.size(), -1),
+      options_(std::move(options)) {}
+
+Pipeline::~Pipeline() = default;
+
+Status Pipeline::Start() {
+  for (size_t i = 0; i < sinks_.size(); ++i) {
+    auto last = sinks_[i]->LastSeq();
+    if (!last.ok()) return last.status().WithContext("sink " + sinks_[i]->name());
+    sink_progress_[i] = *last;
+  }
+
+  uv_timer_init(loop_, &timer_);
+  uv_timer_init(loop_, &sink_retry_timer_);
+  uv_timer_init(loop_, &drain_timer_);
+  uv_check_init(loop_, &check_);
+  timer_.data = sink_retry_timer_.data = drain_timer_.data = check_.data = this;
+  open_handles_ = 4;
+  uv_check_start(&check_, &Pipeline::OnCheck);
+  // The check handle must not keep the loop alive on its own.
+  uv_unref(reinterpret_cast<uv_handle_t*>(&check_));
+
+  // Rows finalized before a crash may not have reached every sink yet.
+  WriteSinks();
+  ArmTimer();
+  return Status::Ok();
+}
+
+void Pipeline::Wake() {
+  if (!stopping_) ArmTimer();
+}
+
+void Pipeline::KeysReloaded() {
+  parked_keys_.clear();
+  paused_until_.clear();
+  misconfigured_ = false;
+  auto unparked = queue_->UnparkAll(clock_->NowMs());
+  if (!unparked.ok()) {
+    spdlog::error("unpark after reload failed: {}", unparked.status().ToString());
+  } else if (*unparked > 0) {
+    spdlog::info("keys reloaded: {} parked records will be looked up again", *unparked);
+  }
+  Wake();
+}
+
+void Pipeline::OnTimer(uv_timer_t* timer) { static_cast<Pipeline*>(timer->data)->RunDue(); }
+
+void Pipeline::OnCheck(uv_check_t* check) {
+  auto* self = static_cast<Pipeline*>(check->data);
+  self->FlushFinished();
+}
+
+void Pipeline::OnSinkRetry(uv_timer_t* timer) {
+  auto* self = static_cast<Pipeline*>(timer->data);
+  self->sink_retry_armed_ = false;
+  self->WriteSinks();
+  self->MaybeFinishStop();
+}
+
+void Pipeline::OnDrainTimeout(uv_timer_t* timer) {
+  auto* self = static_cast<Pipeline*>(timer->data);
+  spdlog::warn("shutdown: {} lookups still in flight after {} ms; aborting them",
+               self->in_flight_, self->options_.drain_timeout_ms);
+  // Aborted lookups come back as transport errors and are rescheduled; the
+  // next start looks them up again.
+  self->http_->Close([] {});
+}
+
+void Pipeline::ArmTimer() {
+  if (stopping_ || in_flight_ >= options_.concurrency) return;
+  std::optional<int64_t> next = queue_->NextDueMs();
+  if (!next) {
+    uv_timer_stop(&timer_);
+    return;
+  }
+  int64_t wait = std::max<int64_t>(0, *next - clock_->NowMs());
+  uv_timer_start(&timer_, &Pipeline::OnTimer, static_cast<uint64_t>(wait), 0);
+}
+
+void Pipeline::RunDue() {
+  if (stopping_) return;
+  int64_t now = clock_->NowMs();
+  size_t free_slots = options_.concurrency - std::min(options_.concurrency, in_flight_);
+  if (free_slots > 0) {
+    int64_t lease = now + options_.request_timeout_ms + kLeaseSlackMs;
+    auto due = queue_->TakeDue(now, free_slots, lease);
+    if (!due.ok()) {
+      spdlog::error("queue: cannot take due records: {}", due.status().ToString());
+      uv_timer_start(&timer_, &Pipeline::OnTimer, 1000, 0);
+      return;
+    }
+    for (QueuedRecord& queued : *due) Dispatch(std::move(queued), now);
+  }
+  ArmTimer();
+}
+
+void Pipeline::Dispatch(QueuedRecord queued, int64_t now_ms) {
+  const Record& record = queued.record;
+  if (!record.generation_id) {
+    Finish(queued, std::nullopt, "not_applicable", "");
+    return;
+  }
+
+  const std::string* secret = keys_->Secret(record.key);
+  bool key_blocked = misconfigured_ || parked_keys_.count(record.key) || secret == nullptr;
+  if (key_blocked && now_ms < policy_->Deadline(queued)) {
+    std::string why = secret == nullptr ? "key " + record.key + " is not configured"
+                                        : "lookups with key " + record.key + " are parked";
+    if (misconfigured_) why = "generation endpoint misconfigured (HTML 404)";
+    Park(std::move(queued), now_ms, why);
+    return;
+  }
+  if (secret == nullptr) {
+    Finish(queued, std::nullopt, "auth_failed", "key " + record.key + " is not configured");
+    return;
+  }
+
+  if (auto paused = paused_until_.find(record.key);
+      paused != paused_until_.end() && paused->second > now_ms) {
+    Retry(std::move(queued), paused->second);
+    return;
+  }
+  TokenBucket& bucket =
+      buckets_.try_emplace(record.key, options_.rate_per_second).first->second;
+  if (!bucket.TryTake(now_ms)) {
+    Retry(std::move(queued), bucket.NextTokenMs(now_ms));
+    return;
+  }
+
+  HttpRequest request;
+  request.url = GenerationUrl(options_.base_url, *record.generation_id);
+  request.headers = {"Authorization: Bearer " + *secret, "Accept: application/json"};
+  request.timeout_ms = options_.request_timeout_ms;
+  request.max_body_bytes = options_.max_body_bytes;
+  ++queued.attempts;
+  ++in_flight_;
+  ++counters_.lookups;
+  http_->Get(std::move(request), [this, queued = std::move(queued)](HttpResponse response) {
+    --in_flight_;
+    OnAnswer(std::move(queued), response);
+    if (stopping_) {
+      MaybeFinishStop();
+    } else {
+      ArmTimer();
+    }
+  });
+}
+
+void Pipeline::NoteKeyEffects(const QueuedRecord& queued, const LookupResult& result,
+                              int64_t now_ms) {
+  const std::string& key = queued.record.key;
+  switch (result.cls) {
+    case LookupClass::kAuthFailed:
+      if (parked_keys_.insert(key).second) {
+        spdlog::error("key {}: generation endpoint refused it ({}); parking its lookups "
+                      "until a reload (SIGHUP), record {}",
+                      key, result.detail, queued.record.request_id);
+      }
+      break;
+    case LookupClass::kNoCredits:
+      if (paused_until_[key] <= now_ms) {
+        spdlog::error("key {}: out of credits ({}); pausing its lookups for {} ms",
+                      key, result.detail, policy_->config().backoff_max_ms);
+      }
+      paused_until_[key] = now_ms + policy_->config().backoff_max_ms;
+      break;
+    case LookupClass::kMisconfigured:
+      if (!misconfigured_) {
+        spdlog::error("generation endpoint answered an HTML 404 ({}): check "
+                      "openrouter.base_url; parking lookups until a reload, record {}",
+                      result.detail, queued.record.request_id);
+      }
+      misconfigured_ = true;
+      break;
+    case LookupClass::kRateLimited:
+      buckets_.try_emplace(key, options_.rate_per_second).first->second.SlowDown();
+      break;
+    case LookupClass::kResolved:
+      buckets_.try_emplace(key, options_.rate_per_second).first->second.Recover();
+      break;
+    default:
+      break;
+  }
+}
+
+void Pipeline::OnAnswer(QueuedRecord queued, const HttpResponse& response) {
+  int64_t now = clock_->NowMs();
+  const std::string& id = queued.record.request_id;
+  LookupResult result = Classify(response, *queued.record.generation_id, now);
+  ++counters_.lookups_by_class[LookupClassName(result.cls)];
+  NoteKeyEffects(queued, result, now);
+
+  RetryDecision decision = policy_->Decide(queued, result, now);
+  switch (decision.action) {
+    case RetryDecision::Action::kFinalize: {
+      std::optional<Generation> generation = std::move(result.generation);
+      if (!generation) generation = PartialGeneration(queued);
+      Finish(queued, std::move(generation), decision.meta_status, decision.meta_error);
+      return;
+    }
+    case RetryDecision::Action::kPark:
+      queued.last_error = result.detail;
+      Park(std::move(queued), now, result.detail);
+      return;
+    case RetryDecision::Action::kRetry:
+      spdlog::debug("record {}: {} (attempt {}), next lookup in {} ms", id, result.detail,
+                    queued.attempts, decision.due_ms - now);
+      queued.last_error = result.detail;
+      if (result.cls == LookupClass::kCostMissing && result.generation) {
+        queued.partial_generation_json = result.generation->data_json;
+      }
+      Retry(std::move(queued), decision.due_ms);
+      return;
+  }
+}
+
+void Pipeline::Park(QueuedRecord queued, int64_t now_ms, const std::string& why) {
+  queued.parked = true;
+  if (queued.last_error.empty()) queued.last_error = why;
+  int64_t deadline = policy_->Deadline(queued);
+  Retry(std::move(queued), std::max(deadline, now_ms + 1));
+}
+
+void Pipeline::Retry(QueuedRecord queued, int64_t due_ms) {
+  int64_t lease = queued.due_ms;
+  queued.due_ms = due_ms;
+  Status s = queue_->Reschedule(queued, lease);
+  if (!s.ok()) {
+    // The lease still holds it: the record comes back when the lease ends.
+    spdlog::error("record {}: reschedule failed: {}", queued.record.request_id, s.ToString());
+  }
+}
+
+void Pipeline::Finish(const QueuedRecord& queued, std::optional<Generation> generation,
+                      const std::string& meta_status, const std::string& meta_error) {
+  int64_t now = clock_->NowMs();
+  Row row = BuildRow(queued, generation, meta_status, meta_error, now);
+  if (meta_status == "resolved" || meta_status == "not_applicable") {
+    spdlog::debug("record {}: {} after {} lookups", queued.record.request_id, meta_status,
+                  queued.attempts);
+  } else {
+    spdlog::warn("record {}: finished as {}: {}", queued.record.request_id, meta_status,
+                 meta_error);
+  }
+  finished_.push_back({queued, std::move(row)});
+}
+
+void Pipeline::FlushFinished() {
+  if (finished_.empty()) return;
+  std::vector<DurableQueue::Finished> batch;
+  batch.swap(finished_);
+  Status s = queue_->Finalize(&batch);
+  if (!s.ok()) {
+    // Nothing of the batch was stored; the leases bring the records back.
+    spdlog::error("queue: finalizing {} rows failed: {}", batch.size(), s.ToString());
+    return;
+  }
+  for (const auto& item : batch) ++counters_.rows_by_meta_status[item.row.meta_status];
+  WriteSinks();
+}
+
+void Pipeline::WriteSinks() {
+  if (sinks_.empty()) return;
+  int64_t target = queue_->last_seq();
+  bool failed = false;
+
+  while (!failed) {
+    int64_t floor = *std::min_element(sink_progress_.begin(), sink_progress_.end());
+    if (floor >= target) break;
+    auto rows = queue_->RowsAfter(floor, kSinkBatchRows);
+    if (!rows.ok()) {
+      spdlog::error("queue: reading rows for the sinks failed: {}", rows.status().ToString());
+      failed = true;
+      break;
+    }
+    if (rows->empty()) break;
+
+    for (size_t i = 0; i < sinks_.size(); ++i) {
+      if (sink_progress_[i] >= rows->back().seq) continue;
+      std::vector<Row> pending;
+      for (const Row& row : *rows) {
+        if (row.seq > sink_progress_[i]) pending.push_back(row);
+      }
+      Status s = sinks_[i]->Write(pending);
+      if (!s.ok()) {
+        ++counters_.sink_errors;
+        spdlog::error("sink {}: write of seq {}..{} failed, will retry: {}", sinks_[i]->name(),
+                      pending.front().seq, pending.back().seq, s.ToString());
+        failed = true;
+        continue;
+      }
+      counters_.rows_by_sink[sinks_[i]->name()] += pending.size();
+      sink_progress_[i] = pending.back().seq;
+    }
+  }
+
+  int64_t floor = *std::min_element(sink_progress_.begin(), sink_progress_.end());
+  if (floor > 0) {
+    Status trimmed = queue_->TrimRowsThrough(floor);
+    if (!trimmed.ok()) spdlog::warn("queue: trimming the outbox failed: {}", trimmed.ToString());
+  }
+  if (failed && !sink_retry_armed_) {
+    sink_retry_armed_ = true;
+    uv_timer_start(&sink_retry_timer_, &Pipeline::OnSinkRetry, kSinkRetryMs, 0);
+  }
+}
+
+void Pipeline::Stop(std::function<void()> done) {
+  stopping_ = true;
+  stopped_ = std::move(done);
+  uv_timer_stop(&timer_);
+  if (in_flight_ > 0) {
+    spdlog::info("shutdown: waiting for {} lookups in flight", in_flight_);
+    uv_timer_start(&drain_timer_, &Pipeline::OnDrainTimeout,
+                   static_cast<uint64_t>(options_.drain_timeout_ms), 0);
+  }
+  MaybeFinishStop();
+}
+
+void Pipeline::MaybeFinishStop() {
+  if (!stopping_ || in_flight_ > 0 || !stopped_ || closing_) return;
+  closing_ = true;
+  FlushFinished();
+  int64_t floor = sink_progress_.empty()
+                      ? queue_->last_seq()
+                      : *std::min_element(sink_progress_.begin(), sink_progress_.end());
+  if (floor < queue_->last_seq()) {
+    // A sink is behind; its rows stay in the outbox for the next start.
+    spdlog::warn("shutdown: sinks are behind by {} rows; they catch up at the next start",
+                 queue_->last_seq() - floor);
+  }
+  CloseHandles();
+}
+
+void Pipeline::CloseHandles() {
+  auto on_close = [](uv_handle_t* handle) {
+    auto* self = static_cast<Pipeline*>(handle->data);
+    if (--self->open_handles_ == 0 && self->stopped_) {
+      auto done = std::move(self->stopped_);
+      self->stopped_ = nullptr;
+      done();
+    }
+  };
+  uv_close(reinterpret_cast<uv_handle_t*>(&timer_), on_close);
+  uv_close(reinterpret_cast<uv_handle_t*>(&sink_retry_timer_), on_close);
+  uv_close(reinterpret_cast<uv_handle_t*>(&drain_timer_), on_close);
+  uv_close(reinterpret_cast<uv_handle_t*>(&check_), on_close);
+}
+
+}  // namespace orauditd

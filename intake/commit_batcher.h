@@ -1,0 +1,73 @@
+// CommitBatcher: group commit for intake. Records accepted anywhere during
+// one loop pass (socket connections, spool files) are stored in one synced
+// RocksDB batch at the end of that pass, and only then are their submitters
+// told. One fsync serves every client that wrote in the same pass.
+//
+// Loop thread only.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <uv.h>
+
+#include "common/clock.h"
+#include "common/record.h"
+#include "queue/durable_queue.h"
+#include "queue/retry_policy.h"
+
+namespace orauditd {
+
+struct CommitBatcherOptions {
+  std::string data_dir;     // where free space is checked
+  uint64_t min_free_bytes = 0;
+};
+
+class CommitBatcher {
+ public:
+  using Reply = std::function<void(const EnqueueResult&)>;
+
+  CommitBatcher(uv_loop_t* loop, Clock* clock, DurableQueue* queue, const RetryPolicy* policy,
+                CommitBatcherOptions options, std::function<void()> on_committed);
+  ~CommitBatcher();
+  CommitBatcher(const CommitBatcher&) = delete;
+  CommitBatcher& operator=(const CommitBatcher&) = delete;
+
+  void Start();
+
+  // Queues a record for the next commit. A record without request_id gets a
+  // ULID here. `reply` runs once, after the commit (or its failure).
+  void Add(Record record, Reply reply);
+
+  // Commits now; normally the loop does it at the end of each pass.
+  void Flush();
+
+  // Flushes what is pending and closes the handle.
+  void Close(std::function<void()> closed);
+
+  size_t pending() const { return pending_.size(); }
+  uint64_t committed() const { return committed_; }
+  uint64_t refused_for_space() const { return refused_for_space_; }
+
+ private:
+  static void OnCheck(uv_check_t* check);
+  Status CheckFreeSpace();
+
+  uv_loop_t* loop_;
+  Clock* clock_;
+  DurableQueue* queue_;
+  const RetryPolicy* policy_;
+  CommitBatcherOptions options_;
+  std::function<void()> on_committed_;
+  uv_check_t check_;
+  std::function<void()> closed_;
+
+  std::vector<QueuedRecord> pending_;
+  std::vector<Reply> replies_;
+  uint64_t committed_ = 0;
+  uint64_t refused_for_space_ = 0;
+};
+
+}  // namespace orauditd

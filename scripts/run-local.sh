@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs orauditd in the foreground from this checkout, with every file under
+# ./var/. Without OPENROUTER_API_KEY it also starts the bundled fake
+# OpenRouter and points the daemon at it, so the sample records in examples/
+# turn into rows at once. Ctrl-C stops everything.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+build_dir="${BUILD_DIR:-$root/build}"
+
+"$root/scripts/install-deps.sh"
+"$root/scripts/build.sh"
+
+mkdir -p var/run var/spool
+config="etc/orauditd.local.yaml"
+fake_pid=""
+cleanup() {
+  if [ -n "${daemon_pid:-}" ]; then kill -TERM "$daemon_pid" 2>/dev/null || true; wait "$daemon_pid" 2>/dev/null || true; fi
+  if [ -n "$fake_pid" ]; then kill -TERM "$fake_pid" 2>/dev/null || true; fi
+}
+trap cleanup EXIT
+trap 'exit 0' INT TERM
+
+if [ -z "${OPENROUTER_API_KEY:-}" ]; then
+  rm -f var/fake.port
+  "$build_dir/fake_openrouter" --listen 127.0.0.1:0 --port-file var/fake.port \
+    --key local-fake-key --script examples/fake-script.json --quiet &
+  fake_pid=$!
+  for _ in $(seq 50); do [ -s var/fake.port ] && break; sleep 0.1; done
+  port="$(cat var/fake.port)"
+  sed "s#base_url: .*#base_url: http://127.0.0.1:${port}/api/v1#" "$config" > var/orauditd.yaml
+  config="var/orauditd.yaml"
+  export OPENROUTER_API_KEY=local-fake-key
+  echo "run-local: OPENROUTER_API_KEY is unset: using the fake OpenRouter on 127.0.0.1:${port}"
+fi
+
+"$build_dir/orauditd" --config "$config" &
+daemon_pid=$!
+for _ in $(seq 100); do [ -S var/run/intake.sock ] && break; sleep 0.1; done
+
+if [ -n "$fake_pid" ]; then
+  "$build_dir/orauditctl" submit --socket var/run/intake.sock examples/records.jsonl || true
+  cat <<MSG
+
+run-local: the sample records of examples/records.jsonl were submitted; their rows
+appear within a few seconds (one answers 404 twice first). Look at them with:
+
+  sqlite3 -header -column var/audit.db \\
+    "SELECT seq, request_id, model_used, provider, total_cost, meta_status, attempts FROM audit_log"
+  tail -f var/audit.jsonl
+
+Send your own records:  $build_dir/orauditctl submit --socket var/run/intake.sock FILE
+Stop with Ctrl-C.
+MSG
+fi
+wait "$daemon_pid"

@@ -1,0 +1,128 @@
+#include "daemon/config.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "tests/support/temp_dir.h"
+
+namespace orauditd {
+namespace {
+
+TEST(ConfigTest, EmptyFileGivesTheDocumentedDefaults) {
+  auto config = ParseConfig("", "test");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->data_dir, "/var/lib/orauditd");
+  EXPECT_EQ(config->socket_path, "/run/orauditd/intake.sock");
+  EXPECT_EQ(config->socket_mode, 0660u);
+  EXPECT_EQ(config->window_ms, 30 * 60 * 1000);
+  EXPECT_EQ(config->backoff_max_ms, 60000);
+  EXPECT_EQ(config->concurrency, 32);
+  EXPECT_EQ(config->rate_per_second, 20);
+  EXPECT_EQ(config->max_line_bytes, 1u << 20);
+  EXPECT_EQ(config->min_free_bytes, 256u << 20);
+  EXPECT_EQ(config->keys.at("default").env, "OPENROUTER_API_KEY");
+  EXPECT_EQ(config->sqlite_path, "/var/lib/orauditd/audit.db");
+}
+
+TEST(ConfigTest, ReadsEveryKeyOfTheShippedExample) {
+  std::ifstream in(std::string(ORAUDITD_SOURCE_DIR) + "/etc/orauditd.yaml");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_FALSE(text.empty());
+  auto config = ParseConfig(text, "etc/orauditd.yaml");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_TRUE(config->jsonl_path.empty()) << "null turns the JSON lines sink off";
+  EXPECT_EQ(config->jsonl_rotate_bytes, 128u << 20);
+}
+
+TEST(ConfigTest, LocalConfigParses) {
+  auto config = LoadConfigFile(std::string(ORAUDITD_SOURCE_DIR) + "/etc/orauditd.local.yaml");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->sqlite_path, "var/audit.db");
+  EXPECT_EQ(config->spool_scan_interval_ms, 2000);
+}
+
+TEST(ConfigTest, DurationsAndSizes) {
+  auto config = ParseConfig(R"(
+fetch:
+  window: 2h
+  first_delay: 250ms
+  backoff: { initial: 2s, max: 5m }
+intake:
+  max_line_bytes: 64KiB
+  min_free: 1GiB
+)", "t");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->window_ms, 2 * 3600 * 1000);
+  EXPECT_EQ(config->first_delay_ms, 250);
+  EXPECT_EQ(config->backoff_initial_ms, 2000);
+  EXPECT_EQ(config->backoff_max_ms, 300000);
+  EXPECT_EQ(config->max_line_bytes, 64u << 10);
+  EXPECT_EQ(config->min_free_bytes, 1u << 30);
+}
+
+TEST(ConfigTest, UnknownKeyIsNamedWithTheNearestKnownOne) {
+  auto config = ParseConfig("fetch:\n  windw: 30m\n", "cfg.yaml");
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.status().message().find("fetch.windw: unknown key"), std::string::npos)
+      << config.status().message();
+  EXPECT_NE(config.status().message().find("did you mean fetch.window?"), std::string::npos);
+  EXPECT_NE(config.status().message().find("cfg.yaml"), std::string::npos);
+}
+
+TEST(ConfigTest, BadValuesNameTheKey) {
+  struct Case {
+    const char* yaml;
+    const char* expected;
+  };
+  const Case cases[] = {
+      {"fetch: { window: 30 minutes }", "fetch.window: bad duration"},
+      {"intake: { max_line_bytes: lots }", "intake.max_line_bytes: bad size"},
+      {"fetch: { concurrency: 0 }", "fetch.concurrency: expected an integer from 1"},
+      {"intake: { socket: { mode: 999 } }", "intake.socket.mode: expected an octal"},
+      {"log: { level: loud }", "log.level: expected one of"},
+      {"openrouter: { base_url: ftp://x }", "openrouter.base_url: must start with http"},
+      {"fetch: { backoff: { initial: 2m, max: 1m } }", "fetch.backoff.initial: must not exceed"},
+      {"openrouter: { keys: { default: { env: A, file: B } } }", "give exactly one of env or file"},
+      {"intake: { spool: { keep_done: maybe } }", "intake.spool.keep_done: expected true or false"},
+  };
+  for (const Case& c : cases) {
+    auto config = ParseConfig(c.yaml, "t");
+    ASSERT_FALSE(config.ok()) << c.yaml;
+    EXPECT_NE(config.status().message().find(c.expected), std::string::npos)
+        << c.yaml << " -> " << config.status().message();
+  }
+}
+
+TEST(ConfigTest, KeysFromEnvAndFile) {
+  auto config = ParseConfig(R"(
+openrouter:
+  keys:
+    default: { env: MY_KEY }
+    batch: { file: batch.key }
+)", "t");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  ASSERT_EQ(config->keys.size(), 2u);
+  EXPECT_EQ(config->keys.at("batch").file, "batch.key");
+}
+
+TEST(ConfigTest, PrintedConfigParsesBackToTheSameValues) {
+  auto config = ParseConfig("fetch: { window: 45m, rate_per_second: 12.5 }\n", "t");
+  ASSERT_TRUE(config.ok());
+  std::string yaml = ConfigToYaml(*config);
+  auto again = ParseConfig(yaml, "printed");
+  ASSERT_TRUE(again.ok()) << again.status().ToString() << "\n" << yaml;
+  EXPECT_EQ(again->window_ms, 45 * 60 * 1000);
+  EXPECT_EQ(again->rate_per_second, 12.5);
+  EXPECT_NE(yaml.find("***"), std::string::npos) << "key values are masked";
+}
+
+TEST(ConfigTest, MissingFileIsAnErrorNamingIt) {
+  testing::TempDir dir;
+  auto config = LoadConfigFile(dir.File("nope.yaml"));
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.status().message().find("nope.yaml"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace orauditd

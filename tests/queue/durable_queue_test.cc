@@ -1,0 +1,175 @@
+#include "queue/durable_queue.h"
+
+#include <gtest/gtest.h>
+
+#include "queue/row_builder.h"
+#include "storage/hash_chain.h"
+#include "tests/support/temp_dir.h"
+
+namespace orauditd {
+namespace {
+
+QueuedRecord MakeRecord(const std::string& id, int64_t due_ms,
+                        std::optional<std::string> generation_id = std::nullopt) {
+  QueuedRecord q;
+  q.record.request_id = id;
+  q.record.dedup_key = id;
+  q.record.generation_id = generation_id ? generation_id : "gen-" + id;
+  q.record.timestamp_ms = 1000;
+  q.record.received_ms = 1000;
+  q.record.user_id = "u-" + id;
+  q.due_ms = due_ms;
+  return q;
+}
+
+class DurableQueueTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<DurableQueue> Open() {
+    auto queue = DurableQueue::Open(dir_.File("queue"));
+    EXPECT_TRUE(queue.ok()) << queue.status().ToString();
+    return std::move(*queue);
+  }
+
+  testing::TempDir dir_;
+};
+
+TEST_F(DurableQueueTest, EnqueuedRecordsComeBackInDueOrder) {
+  auto queue = Open();
+  auto results = queue->Enqueue({MakeRecord("b", 200), MakeRecord("a", 100), MakeRecord("c", 300)});
+  for (const auto& r : results) ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+
+  auto due = queue->TakeDue(250, 10, 10'000);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 2u);
+  EXPECT_EQ((*due)[0].record.request_id, "a");
+  EXPECT_EQ((*due)[1].record.request_id, "b");
+  EXPECT_EQ((*due)[0].record.user_id, "u-a");
+  EXPECT_EQ(queue->NextDueMs(), 300);
+}
+
+TEST_F(DurableQueueTest, TakenRecordsAreLeasedNotLost) {
+  auto queue = Open();
+  ASSERT_TRUE(queue->Enqueue({MakeRecord("a", 100)})[0].status.ok());
+  auto first = queue->TakeDue(100, 10, 5000);
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_TRUE(queue->TakeDue(4999, 10, 9000)->empty()) << "leased until 5000";
+  queue.reset();
+
+  // A crash while the lookup was in flight: the record is due again when the
+  // lease ends.
+  queue = Open();
+  auto again = queue->TakeDue(5000, 10, 9000);
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_EQ((*again)[0].record.request_id, "a");
+}
+
+TEST_F(DurableQueueTest, SameDedupKeyIsADuplicate) {
+  auto queue = Open();
+  auto first = queue->Enqueue({MakeRecord("a", 100), MakeRecord("a", 100)});
+  EXPECT_FALSE(first[0].duplicate);
+  EXPECT_TRUE(first[1].duplicate);
+  auto second = queue->Enqueue({MakeRecord("a", 100)});
+  EXPECT_TRUE(second[0].duplicate);
+  EXPECT_EQ(second[0].request_id, "a");
+  EXPECT_EQ(queue->TakeDue(1000, 10, 5000)->size(), 1u);
+}
+
+TEST_F(DurableQueueTest, SameGenerationIdUnderAnotherKeyIsMarkedDuplicateOf) {
+  auto queue = Open();
+  ASSERT_TRUE(queue->Enqueue({MakeRecord("a", 100, "gen-shared")})[0].status.ok());
+  auto results = queue->Enqueue({MakeRecord("b", 100, "gen-shared")});
+  EXPECT_FALSE(results[0].duplicate);
+  ASSERT_TRUE(results[0].duplicate_of.has_value());
+  EXPECT_EQ(*results[0].duplicate_of, "a");
+  auto due = queue->TakeDue(1000, 10, 5000);
+  ASSERT_EQ(due->size(), 2u);
+}
+
+TEST_F(DurableQueueTest, RescheduleMovesTheRecord) {
+  auto queue = Open();
+  ASSERT_TRUE(queue->Enqueue({MakeRecord("a", 100)})[0].status.ok());
+  auto taken = queue->TakeDue(100, 1, 5000);
+  QueuedRecord q = (*taken)[0];
+  int64_t lease = q.due_ms;
+  q.due_ms = 700;
+  q.attempts = 1;
+  q.last_error = "404";
+  ASSERT_TRUE(queue->Reschedule(q, lease).ok());
+  EXPECT_EQ(queue->NextDueMs(), 700);
+  auto again = queue->TakeDue(700, 1, 9000);
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_EQ((*again)[0].attempts, 1);
+  EXPECT_EQ((*again)[0].last_error, "404");
+}
+
+TEST_F(DurableQueueTest, FinalizeSealsAChainThatSurvivesReopen) {
+  auto queue = Open();
+  queue->Enqueue({MakeRecord("a", 100), MakeRecord("b", 100)});
+  auto taken = queue->TakeDue(100, 10, 5000);
+  std::vector<DurableQueue::Finished> finished;
+  for (const auto& q : *taken) {
+    finished.push_back({q, BuildRow(q, std::nullopt, "unresolved", "test", 2000)});
+  }
+  ASSERT_TRUE(queue->Finalize(&finished).ok());
+  EXPECT_EQ(finished[0].row.seq, 1);
+  EXPECT_EQ(finished[1].row.seq, 2);
+  EXPECT_EQ(finished[0].row.prev_hash, kGenesisHash);
+  EXPECT_EQ(finished[1].row.prev_hash, finished[0].row.row_hash);
+  EXPECT_FALSE(queue->NextDueMs().has_value());
+  queue.reset();
+
+  queue = Open();
+  EXPECT_EQ(queue->last_seq(), 2);
+  auto rows = queue->RowsAfter(0, 10);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[1].row_hash, finished[1].row.row_hash);
+  EXPECT_EQ((*rows)[0].user_id, "u-a");
+
+  // The next row continues the chain from where it stopped.
+  queue->Enqueue({MakeRecord("c", 100)});
+  auto more = queue->TakeDue(100, 10, 5000);
+  std::vector<DurableQueue::Finished> next = {
+      {(*more)[0], BuildRow((*more)[0], std::nullopt, "unresolved", "", 3000)}};
+  ASSERT_TRUE(queue->Finalize(&next).ok());
+  EXPECT_EQ(next[0].row.seq, 3);
+  EXPECT_EQ(next[0].row.prev_hash, finished[1].row.row_hash);
+
+  ASSERT_TRUE(queue->TrimRowsThrough(2).ok());
+  auto left = queue->RowsAfter(0, 10);
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ((*left)[0].seq, 3);
+}
+
+TEST_F(DurableQueueTest, FinishedRecordsStillDeduplicate) {
+  auto queue = Open();
+  queue->Enqueue({MakeRecord("a", 100)});
+  auto taken = queue->TakeDue(100, 10, 5000);
+  std::vector<DurableQueue::Finished> finished = {
+      {(*taken)[0], BuildRow((*taken)[0], std::nullopt, "resolved", "", 2000)}};
+  ASSERT_TRUE(queue->Finalize(&finished).ok());
+  auto again = queue->Enqueue({MakeRecord("a", 100)});
+  EXPECT_TRUE(again[0].duplicate);
+  EXPECT_FALSE(queue->NextDueMs().has_value());
+}
+
+TEST_F(DurableQueueTest, UnparkAllMakesParkedRecordsDueNow) {
+  auto queue = Open();
+  queue->Enqueue({MakeRecord("a", 100), MakeRecord("b", 100)});
+  auto taken = queue->TakeDue(100, 10, 5000);
+  QueuedRecord parked = (*taken)[0];
+  int64_t lease = parked.due_ms;
+  parked.parked = true;
+  parked.due_ms = 1'000'000;
+  ASSERT_TRUE(queue->Reschedule(parked, lease).ok());
+  auto count = queue->UnparkAll(600);
+  ASSERT_TRUE(count.ok());
+  EXPECT_EQ(*count, 1u);
+  auto due = queue->TakeDue(600, 10, 9000);
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].record.request_id, parked.record.request_id);
+  EXPECT_FALSE((*due)[0].parked);
+}
+
+}  // namespace
+}  // namespace orauditd

@@ -1,0 +1,23 @@
+// TempDir: a fresh directory per test, removed with everything in it when
+// the test ends.
+#pragma once
+
+#include <string>
+
+namespace orauditd::testing {
+
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::string& path() const { return path_; }
+  std::string File(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace orauditd::testing
