@@ -1,0 +1,215 @@
+// sink_bench: rows per second through the storage write path, in 1000-row
+// batches as the writer hands them over, and through verification.
+//
+//   sink_bench [rows] [folder]     (defaults: 200000, $TMPDIR)
+//
+// Prints a table and asserts nothing. Every file it makes lives in a fresh
+// folder under `folder`, removed at the end.
+#include <time.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "storage/hash_chain.h"
+#include "storage/jsonl_sink.h"
+#include "storage/row_json.h"
+#include "storage/sqlite_sink.h"
+#include "storage/verify.h"
+
+namespace orauditd {
+namespace {
+
+constexpr size_t kBatch = 1000;
+
+// A row as a resolved call produces it, with a generation body of a
+// realistic size (about 700 bytes).
+Row MakeRow(int64_t seq, std::string request_id) {
+  Row r;
+  r.seq = seq;
+  r.timestamp_ms = 1796397038123 + seq * 37;
+  r.request_id = std::move(request_id);
+  r.generation_id = "gen-" + std::to_string(1796397038 + seq / 30) + "-" + std::to_string(seq);
+  r.model_requested = seq % 3 ? "openai/gpt-4o" : "anthropic/claude-3.5-sonnet";
+  r.model_used = r.model_requested;
+  r.provider = seq % 3 ? "OpenAI" : "Anthropic";
+  r.prompt_tokens = 500 + seq % 700;
+  r.completion_tokens = 50 + seq % 300;
+  r.native_tokens_prompt = r.prompt_tokens;
+  r.native_tokens_completion = r.completion_tokens;
+  r.native_tokens_cached = 0;
+  r.total_cost = 0.0000841005 * static_cast<double>(1 + seq % 13);
+  r.client_cost = r.total_cost;
+  r.latency_ms = 900.0 + static_cast<double>(seq % 1000);
+  r.generation_time_ms = 850.0;
+  r.finish_reason = "stop";
+  r.streamed = seq % 2 == 0;
+  r.is_byok = false;
+  r.status = seq % 50 ? "success" : "error";
+  r.meta_status = "resolved";
+  r.attempts = 1 + seq % 3;
+  r.user_id = "user-" + std::to_string(seq % 1000);
+  r.app = "checkout";
+  r.key = "default";
+  r.prompt_hash = std::string(64, 'a');
+  r.peer_uid = 1000;
+  r.peer_pid = 4242;
+  r.source = "socket";
+  r.metadata = "{\"team\":\"payments\",\"env\":\"prod\"}";
+  r.generation_json =
+      "{\"id\":\"" + *r.generation_id + "\",\"total_cost\":0.0000841005,\"created_at\":"
+      "\"2026-12-04T15:10:38.123Z\",\"model\":\"openai/gpt-4o\",\"origin\":\"\",\"usage\":"
+      "0.0000841005,\"is_byok\":false,\"upstream_id\":\"chatcmpl-AbCdEfGhIjKlMnOpQrStUvWxYz\","
+      "\"cache_discount\":null,\"upstream_inference_cost\":null,\"app_id\":null,\"streamed\":"
+      "true,\"cancelled\":false,\"provider_name\":\"OpenAI\",\"latency\":412,\"moderation_latency"
+      "\":null,\"generation_time\":850,\"finish_reason\":\"stop\",\"native_finish_reason\":"
+      "\"stop\",\"tokens_prompt\":512,\"tokens_completion\":64,\"native_tokens_prompt\":512,"
+      "\"native_tokens_completion\":64,\"native_tokens_completion_images\":null,"
+      "\"native_tokens_reasoning\":0,\"native_tokens_cached\":0,\"num_media_prompt\":null,"
+      "\"num_media_completion\":null,\"num_search_results\":null}";
+  r.resolved_at_ms = r.timestamp_ms + 2100;
+  return r;
+}
+
+std::string OrderedId(int64_t seq) {
+  char id[32];
+  std::snprintf(id, sizeof id, "01JE%022lld", static_cast<long long>(seq));
+  return id;
+}
+
+std::string RandomUuid(std::mt19937_64* rng) {
+  char id[40];
+  uint64_t a = (*rng)(), b = (*rng)();
+  std::snprintf(id, sizeof id, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>(a >> 16) & 0xffff, static_cast<unsigned>(a) & 0xfff,
+                (static_cast<unsigned>(b >> 48) & 0x3fff) | 0x8000,
+                static_cast<unsigned long long>(b & 0xffffffffffffULL));
+  return id;
+}
+
+std::vector<Row> MakeRows(int64_t count, bool random_ids) {
+  std::mt19937_64 rng(42);
+  std::vector<Row> rows;
+  rows.reserve(static_cast<size_t>(count));
+  HashChain chain(kGenesisHash);
+  for (int64_t seq = 1; seq <= count; ++seq) {
+    rows.push_back(MakeRow(seq, random_ids ? RandomUuid(&rng) : OrderedId(seq)));
+    chain.Seal(&rows.back());
+  }
+  return rows;
+}
+
+struct Timing {
+  double wall = 0;
+  double cpu = 0;  // of the whole process: tells a slow disk from slow code
+};
+
+double CpuNow() {
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+Timing Measure(const std::function<void()>& work) {
+  auto start = std::chrono::steady_clock::now();
+  double cpu_start = CpuNow();
+  work();
+  return {std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+          CpuNow() - cpu_start};
+}
+
+void PrintLine(const char* what, int64_t rows, Timing t) {
+  std::printf("%-44s %9lld %8.2f %8.2f %10.0f %10.0f\n", what, static_cast<long long>(rows),
+              t.wall, t.cpu, static_cast<double>(rows) / t.wall, static_cast<double>(rows) / t.cpu);
+}
+
+void Fail(const Status& status) {
+  std::fprintf(stderr, "sink_bench: %s\n", status.ToString().c_str());
+  std::exit(1);
+}
+
+void WriteInBatches(Sink* sink, const std::vector<Row>& rows) {
+  for (size_t i = 0; i < rows.size(); i += kBatch) {
+    std::vector<Row> batch(rows.begin() + i, rows.begin() + std::min(rows.size(), i + kBatch));
+    Status s = sink->Write(batch);
+    if (!s.ok()) Fail(s);
+  }
+}
+
+void BenchSqlite(const char* what, const std::string& path, const std::vector<Row>& rows) {
+  auto sink = SqliteSink::Open(path);
+  if (!sink.ok()) Fail(sink.status());
+  PrintLine(what, static_cast<int64_t>(rows.size()),
+            Measure([&] { WriteInBatches(sink->get(), rows); }));
+}
+
+}  // namespace
+}  // namespace orauditd
+
+int main(int argc, char** argv) {
+  using namespace orauditd;  // NOLINT: a small program
+  int64_t count = argc > 1 ? std::atoll(argv[1]) : 200000;
+  std::string base = argc > 2 ? argv[2] : std::filesystem::temp_directory_path().string();
+  if (count <= 0) {
+    std::fprintf(stderr, "usage: sink_bench [rows] [folder]\n");
+    return 2;
+  }
+  std::string pattern = base + "/sink-bench-XXXXXX";
+  if (mkdtemp(pattern.data()) == nullptr) {
+    std::perror("mkdtemp");
+    return 1;
+  }
+  const std::string dir = pattern;
+
+  std::vector<Row> ordered = MakeRows(count, false);
+  std::vector<Row> random = MakeRows(count, true);
+  size_t line_bytes = RowToJsonLine(ordered[0]).size();
+  std::printf("rows of about %zu bytes as JSON, batches of %zu, in %s\n\n", line_bytes, kBatch,
+              dir.c_str());
+  std::printf("%-44s %9s %8s %8s %10s %10s\n", "stage", "rows", "wall s", "cpu s", "rows/s",
+              "rows/cpu-s");
+
+  std::vector<Row> sealed = ordered;
+  PrintLine("serialize (RowToJsonLine)", count, Measure([&] {
+              size_t bytes = 0;
+              for (const Row& row : ordered) bytes += RowToJsonLine(row).size();
+              if (bytes == 0) std::abort();
+            }));
+  PrintLine("seal (canonical form + SHA-256)", count, Measure([&] {
+              HashChain chain(kGenesisHash);
+              for (Row& row : sealed) chain.Seal(&row);
+            }));
+  PrintLine("parse (RowFromJsonLine)", count, Measure([&] {
+              for (const Row& row : ordered) {
+                if (!RowFromJsonLine(RowToJsonLine(row)).ok()) std::abort();
+              }
+            }));
+
+  BenchSqlite("sqlite write, ordered request_id (ULID-like)", dir + "/ordered.db", ordered);
+  BenchSqlite("sqlite write, random request_id (UUID)", dir + "/random.db", random);
+  {
+    auto sink = JsonlSink::Open(dir + "/audit.jsonl", 128 << 20);
+    if (!sink.ok()) Fail(sink.status());
+    PrintLine("jsonl write (fdatasync per batch)", count,
+              Measure([&] { WriteInBatches(sink->get(), ordered); }));
+  }
+
+  PrintLine("verify sqlite", count, Measure([&] {
+              auto result = VerifyDatabase(dir + "/ordered.db");
+              if (!result.ok() || !result->ok) std::abort();
+            }));
+  PrintLine("verify jsonl", count, Measure([&] {
+              auto result = VerifyJsonl({dir + "/audit.jsonl"});
+              if (!result.ok() || !result->ok) std::abort();
+            }));
+
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
+  return 0;
+}

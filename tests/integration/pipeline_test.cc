@@ -1,0 +1,174 @@
+// End to end on real processes: the fake OpenRouter, the built daemon, its
+// Unix socket and its SQLite file.
+#include <gtest/gtest.h>
+
+#include "tests/support/daemon_harness.h"
+
+namespace orauditd::testing {
+namespace {
+
+constexpr char kScript[] = R"({
+  "gen-1764860000-resolvedAtOnce000001": {
+    "steps": [{"kind": "ok", "cost": 0.0000603}],
+    "data": {"model": "openai/gpt-4o-mini-2024-07-18", "provider_name": "OpenAI",
+             "native_tokens_prompt": 190, "native_tokens_completion": 50}
+  },
+  "gen-1764860001-notFoundTwice0000002": {
+    "steps": [{"kind": "not_found", "times": 2}, {"kind": "ok", "cost": 0.00252}]
+  },
+  "gen-1764860002-costNullThenSet00003": {
+    "steps": [{"kind": "cost_null"}, {"kind": "ok", "cost": 8.41005e-05}]
+  },
+  "gen-1764860003-freeModelZeroCost004": {
+    "steps": [{"kind": "ok", "cost": 0}]
+  }
+})";
+
+std::string Record(const std::string& request_id, const std::string& generation_id,
+                   const std::string& extra = "") {
+  std::string line = R"({"request_id":")" + request_id + R"(","generation_id":")" +
+                     generation_id + R"(","model_requested":"openai/gpt-4o-mini",)" +
+                     R"("user_id":"alice","status":"success","prompt_tokens":194,)" +
+                     R"("completion_tokens":52)";
+  if (!extra.empty()) line += "," + extra;
+  return line + "}";
+}
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(harness_.StartFake(kScript).ok());
+    Status started = harness_.StartDaemon();
+    ASSERT_TRUE(started.ok()) << started.ToString();
+  }
+
+  SqlRow RowFor(const std::string& request_id) {
+    auto rows = harness_.Query("SELECT * FROM audit_log WHERE request_id = '" + request_id + "'");
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    if (!rows.ok() || rows->size() != 1) {
+      ADD_FAILURE() << "no single row for " << request_id;
+      return {};
+    }
+    return (*rows)[0];
+  }
+
+  DaemonHarness harness_;
+};
+
+TEST_F(PipelineTest, RecordsBecomeRowsWithTheGenerationsExactFigures) {
+  auto replies = harness_.Submit({
+      Record("r-1", "gen-1764860000-resolvedAtOnce000001", R"("cost":0.00006)"),
+      Record("r-2", "gen-1764860001-notFoundTwice0000002"),
+      Record("r-3", "gen-1764860002-costNullThenSet00003"),
+      Record("r-4", "gen-1764860003-freeModelZeroCost004"),
+      R"({"request_id":"r-5","status":"error","error_code":"429","model_requested":"x/y"})",
+  });
+  ASSERT_TRUE(replies.ok()) << replies.status().ToString();
+  ASSERT_EQ(replies->size(), 5u);
+  EXPECT_EQ((*replies)[0].reply, R"({"ok":true,"id":"r-1"})");
+  EXPECT_EQ((*replies)[4].reply, R"({"ok":true,"id":"r-5"})");
+
+  ASSERT_TRUE(harness_.WaitForRows(5).ok()) << harness_.DaemonLog();
+
+  SqlRow r1 = RowFor("r-1");
+  EXPECT_EQ(r1["meta_status"], "resolved");
+  EXPECT_EQ(r1["attempts"], "1");
+  EXPECT_EQ(std::stod(*r1["total_cost"]), 0.0000603);
+  EXPECT_EQ(std::stod(*r1["client_cost"]), 0.00006);
+  EXPECT_EQ(r1["model_requested"], "openai/gpt-4o-mini");
+  EXPECT_EQ(r1["model_used"], "openai/gpt-4o-mini-2024-07-18");
+  EXPECT_EQ(r1["provider"], "OpenAI");
+  EXPECT_EQ(r1["native_tokens_prompt"], "190");
+  EXPECT_EQ(r1["prompt_tokens"], "194") << "the app's own count is kept";
+  EXPECT_EQ(r1["user_id"], "alice");
+  EXPECT_EQ(r1["source"], "socket");
+  EXPECT_TRUE(r1["peer_pid"].has_value());
+  ASSERT_TRUE(r1["generation_json"].has_value());
+  EXPECT_NE(r1["generation_json"]->find("\"total_cost\""), std::string::npos);
+
+  SqlRow r2 = RowFor("r-2");
+  EXPECT_EQ(r2["meta_status"], "resolved");
+  EXPECT_EQ(r2["attempts"], "3") << "404, 404, then 200";
+  EXPECT_EQ(std::stod(*r2["total_cost"]), 0.00252);
+
+  SqlRow r3 = RowFor("r-3");
+  EXPECT_EQ(r3["meta_status"], "resolved");
+  EXPECT_EQ(r3["attempts"], "2") << "cost null, then set";
+  EXPECT_EQ(std::stod(*r3["total_cost"]), 8.41005e-05);
+
+  SqlRow r4 = RowFor("r-4");
+  EXPECT_EQ(r4["meta_status"], "resolved") << "a cost of 0 is an answer";
+  EXPECT_EQ(r4["total_cost"], "0.0");
+
+  SqlRow r5 = RowFor("r-5");
+  EXPECT_EQ(r5["meta_status"], "not_applicable");
+  EXPECT_EQ(r5["attempts"], "0");
+  EXPECT_EQ(r5["status"], "error");
+  EXPECT_EQ(r5["total_cost"], std::nullopt);
+}
+
+TEST_F(PipelineTest, BadLineIsRefusedByNameAndTheConnectionGoesOn) {
+  auto replies = harness_.Submit({
+      R"({"request_id":"bad-1","generation_id":"gen-x","prompt_tokens":-3})",
+      "this is not json",
+      Record("good-1", "gen-1764860000-resolvedAtOnce000001"),
+  });
+  ASSERT_TRUE(replies.ok()) << replies.status().ToString();
+  ASSERT_EQ(replies->size(), 3u);
+  EXPECT_NE((*replies)[0].reply.find(R"("ok":false)"), std::string::npos);
+  EXPECT_NE((*replies)[0].reply.find("prompt_tokens"), std::string::npos) << (*replies)[0].reply;
+  EXPECT_NE((*replies)[1].reply.find(R"("ok":false)"), std::string::npos);
+  EXPECT_EQ((*replies)[2].reply, R"({"ok":true,"id":"good-1"})");
+  ASSERT_TRUE(harness_.WaitForRows(1).ok());
+}
+
+TEST_F(PipelineTest, ResentRecordIsADuplicateWithNoSecondRow) {
+  std::string line = Record("dup-1", "gen-1764860000-resolvedAtOnce000001");
+  auto first = harness_.Submit({line});
+  ASSERT_TRUE(first.ok());
+  auto second = harness_.Submit({line});
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ((*second)[0].reply, R"({"ok":true,"id":"dup-1","duplicate":true})");
+  ASSERT_TRUE(harness_.WaitForRows(1).ok());
+  auto third = harness_.Submit({line});
+  EXPECT_EQ((*third)[0].reply, R"({"ok":true,"id":"dup-1","duplicate":true})");
+  auto count = QueryScalar(harness_.db_path(), "SELECT COUNT(*) FROM audit_log");
+  EXPECT_EQ(*count, "1");
+}
+
+TEST_F(PipelineTest, SigtermExitsZeroAndARestartKeepsGoing) {
+  auto replies = harness_.Submit({Record("t-1", "gen-1764860001-notFoundTwice0000002")});
+  ASSERT_TRUE(replies.ok());
+  auto exit = harness_.StopDaemon(SIGTERM);
+  ASSERT_TRUE(exit.ok()) << exit.status().ToString();
+  EXPECT_TRUE(exit->Success()) << exit->ToString() << "\n" << harness_.DaemonLog();
+
+  ASSERT_TRUE(harness_.RestartDaemon().ok());
+  ASSERT_TRUE(harness_.WaitForRows(1).ok());
+  auto rows = harness_.Query("SELECT meta_status FROM audit_log WHERE request_id = 't-1'");
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0]["meta_status"], "resolved");
+}
+
+TEST(PipelineAuthTest, RejectedKeyEndsAuthFailedAtTheWindowsEnd) {
+  DaemonHarness harness;
+  ASSERT_TRUE(harness.StartFake("{}").ok());
+  Status started = harness.StartDaemon(
+      "fetch:\n  window: 2s\n  first_delay: 10ms\n  backoff: { initial: 20ms, max: 100ms }\n",
+      "sk-or-v1-not-a-key-the-fake-knows");
+  ASSERT_TRUE(started.ok()) << started.ToString();
+  auto replies = harness.Submit({Record("a-1", "gen-1764860009-anyIdAtAll00000009")});
+  ASSERT_TRUE(replies.ok());
+  ASSERT_TRUE(harness.WaitForRows(1, std::chrono::seconds(20)).ok());
+  auto rows = harness.Query("SELECT meta_status, attempts FROM audit_log");
+  EXPECT_EQ((*rows)[0]["meta_status"], "auth_failed");
+  // One lookup found the key refused; the record then waited, parked, for
+  // the end of its window instead of asking again and again.
+  EXPECT_LE(std::stoi(*(*rows)[0]["attempts"]), 2);
+  EXPECT_NE(harness.DaemonLog().find("parking its lookups"), std::string::npos);
+  EXPECT_EQ(harness.DaemonLog().find("sk-or-v1-not-a-key"), std::string::npos)
+      << "the key never reaches the log";
+}
+
+}  // namespace
+}  // namespace orauditd::testing

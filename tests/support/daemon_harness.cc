@@ -1,0 +1,153 @@
+#include "tests/support/daemon_harness.h"
+
+#include <sys/stat.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "tools/intake_client.h"
+
+namespace orauditd::testing {
+namespace {
+
+bool WaitFor(const std::function<bool()>& ready, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (ready()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return ready();
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+DaemonHarness::DaemonHarness() {
+  socket_path_ = dir_.File("intake.sock");
+  db_path_ = dir_.File("audit.db");
+  config_path_ = dir_.File("orauditd.yaml");
+}
+
+DaemonHarness::~DaemonHarness() {
+  if (daemon_.running()) (void)daemon_.Stop(std::chrono::seconds(5));
+  if (fake_.running()) (void)fake_.Stop(std::chrono::seconds(2));
+}
+
+Status DaemonHarness::StartFake(const std::string& script_json,
+                                const std::vector<std::string>& extra_args) {
+  std::string script_path = dir_.File("fake-script.json");
+  std::ofstream(script_path) << script_json;
+  std::string port_file = dir_.File("fake.port");
+  std::vector<std::string> argv = {FAKE_OPENROUTER_BIN, "--listen",  "127.0.0.1:0",
+                                   "--port-file",       port_file,   "--key",
+                                   kTestKey,            "--script",  script_path,
+                                   "--quiet"};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  SubprocessOptions options;
+  options.stderr_path = dir_.File("fake.log");
+  Status started = fake_.Start(argv, {}, options);
+  if (!started.ok()) return started;
+  bool ready = WaitFor([&] { return !ReadFile(port_file).empty(); }, std::chrono::seconds(10));
+  if (!ready) {
+    return Status::Unavailable("fake OpenRouter wrote no port file within 10 s:\n" +
+                               ReadFile(dir_.File("fake.log")));
+  }
+  fake_port_ = std::stoi(ReadFile(port_file));
+  return Status::Ok();
+}
+
+Status DaemonHarness::StartDaemon(const std::string& extra_yaml, const std::string& api_key) {
+  api_key_ = api_key;
+  std::ofstream config(config_path_);
+  config << "data_dir: " << dir_.File("data") << "\n"
+         << "intake:\n"
+         << "  socket: { path: " << socket_path_ << " }\n"
+         << "  spool: { dir: " << dir_.File("spool") << ", scan_interval: 200ms }\n"
+         << "  min_free: 1MiB\n"
+         << "openrouter:\n"
+         << "  base_url: http://127.0.0.1:" << fake_port_ << "/api/v1\n"
+         << "  timeout: 2s\n"
+         << "sinks:\n"
+         << "  sqlite: { path: " << db_path_ << " }\n"
+         << "metrics: { listen: null }\n"
+         << "log: { level: debug }\n";
+  // Test timings: milliseconds instead of seconds, same shape.
+  if (extra_yaml.find("fetch:") == std::string::npos) {
+    config << "fetch:\n"
+           << "  first_delay: 20ms\n"
+           << "  missing_cost_delay: 50ms\n"
+           << "  backoff: { initial: 30ms, max: 200ms }\n"
+           << "  rate_per_second: 1000\n";
+  }
+  config << extra_yaml;
+  config.close();
+  return LaunchDaemon();
+}
+
+Status DaemonHarness::RestartDaemon() { return LaunchDaemon(); }
+
+Status DaemonHarness::LaunchDaemon() {
+  SubprocessOptions options;
+  options.stderr_path = dir_.File("daemon.log");
+  options.stdout_path = dir_.File("daemon.out");
+  Status started = daemon_.Start({ORAUDITD_BIN, "--config", config_path_},
+                                 {"OPENROUTER_API_KEY=" + api_key_}, options);
+  if (!started.ok()) return started;
+  bool ready = WaitFor(
+      [&] {
+        struct stat st;
+        return stat(socket_path_.c_str(), &st) == 0 && S_ISSOCK(st.st_mode);
+      },
+      std::chrono::seconds(15));
+  if (!ready) return Status::Unavailable("daemon socket did not appear:\n" + DaemonLog());
+  return Status::Ok();
+}
+
+StatusOr<ExitStatus> DaemonHarness::StopDaemon(int signal, std::chrono::milliseconds timeout) {
+  Status killed = daemon_.Kill(signal);
+  if (!killed.ok()) return killed;
+  return daemon_.Wait(timeout);
+}
+
+StatusOr<std::vector<Reply>> DaemonHarness::Submit(const std::vector<std::string>& lines) {
+  std::string text;
+  for (const auto& line : lines) text += line + "\n";
+  std::istringstream in(text);
+  std::vector<Reply> replies;
+  auto totals = tools::SubmitLines(socket_path_, in,
+                                   [&](const std::string& line, const std::string& reply) {
+                                     replies.push_back({line, reply});
+                                   });
+  if (!totals.ok()) return totals.status();
+  return replies;
+}
+
+Status DaemonHarness::WaitForRows(int64_t count, std::chrono::milliseconds timeout) {
+  int64_t seen = -1;
+  bool ready = WaitFor(
+      [&] {
+        auto n = QueryScalar(db_path_, "SELECT COUNT(*) FROM audit_log");
+        if (!n.ok()) return false;
+        seen = std::stoll(*n);
+        return seen >= count;
+      },
+      timeout);
+  if (ready) return Status::Ok();
+  return Status::Unavailable("audit_log has " + std::to_string(seen) + " rows, expected " +
+                             std::to_string(count) + "; daemon log:\n" + DaemonLog());
+}
+
+StatusOr<std::vector<SqlRow>> DaemonHarness::Query(const std::string& sql) const {
+  return QuerySqlite(db_path_, sql);
+}
+
+std::string DaemonHarness::DaemonLog() const { return ReadFile(dir_.File("daemon.log")); }
+
+}  // namespace orauditd::testing
