@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "storage/hash_chain.h"
+#include "storage/jsonl_files.h"
 #include "storage/jsonl_sink.h"
 #include "storage/row_json.h"
 #include "storage/sqlite_sink.h"
@@ -27,6 +28,8 @@ namespace orauditd {
 namespace {
 
 constexpr size_t kBatch = 1000;
+
+void Fail(const Status& status);
 
 // A row as a resolved call produces it, with a generation body of a
 // realistic size (about 700 bytes).
@@ -93,21 +96,36 @@ std::string RandomUuid(std::mt19937_64* rng) {
   return id;
 }
 
-std::vector<Row> MakeRows(int64_t count, bool random_ids) {
-  std::mt19937_64 rng(42);
-  std::vector<Row> rows;
-  rows.reserve(static_cast<size_t>(count));
-  HashChain chain(kGenesisHash);
-  for (int64_t seq = 1; seq <= count; ++seq) {
-    rows.push_back(MakeRow(seq, random_ids ? RandomUuid(&rng) : OrderedId(seq)));
-    chain.Seal(&rows.back());
-  }
-  return rows;
-}
+// Hands out sealed rows 1..count batch by batch, so that a million rows
+// never sit in memory at once. Building them is outside the timings.
+class RowSource {
+ public:
+  RowSource(int64_t count, bool random_ids) : count_(count), random_ids_(random_ids) {}
 
+  // The next batch; empty at the end.
+  std::vector<Row> Next() {
+    std::vector<Row> batch;
+    while (batch.size() < kBatch && next_seq_ <= count_) {
+      int64_t seq = next_seq_++;
+      batch.push_back(MakeRow(seq, random_ids_ ? RandomUuid(&rng_) : OrderedId(seq)));
+      chain_.Seal(&batch.back());
+    }
+    return batch;
+  }
+
+ private:
+  int64_t count_;
+  bool random_ids_;
+  int64_t next_seq_ = 1;
+  std::mt19937_64 rng_{42};
+  HashChain chain_{kGenesisHash};
+};
+
+// Wall and CPU time of the timed parts. CPU time (the whole process's)
+// tells a slow disk from slow code, and stays meaningful on a busy machine.
 struct Timing {
   double wall = 0;
-  double cpu = 0;  // of the whole process: tells a slow disk from slow code
+  double cpu = 0;
 };
 
 double CpuNow() {
@@ -116,12 +134,23 @@ double CpuNow() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
-Timing Measure(const std::function<void()>& work) {
+void AddTime(Timing* total, const std::function<void()>& work) {
   auto start = std::chrono::steady_clock::now();
   double cpu_start = CpuNow();
   work();
-  return {std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
-          CpuNow() - cpu_start};
+  total->wall += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  total->cpu += CpuNow() - cpu_start;
+}
+
+// Runs `work` on every batch of a fresh source, timing only `work`.
+Timing PerBatch(int64_t count, bool random_ids,
+                const std::function<void(const std::vector<Row>&)>& work) {
+  RowSource source(count, random_ids);
+  Timing timing;
+  for (std::vector<Row> batch = source.Next(); !batch.empty(); batch = source.Next()) {
+    AddTime(&timing, [&] { work(batch); });
+  }
+  return timing;
 }
 
 void PrintLine(const char* what, int64_t rows, Timing t) {
@@ -134,19 +163,27 @@ void Fail(const Status& status) {
   std::exit(1);
 }
 
-void WriteInBatches(Sink* sink, const std::vector<Row>& rows) {
-  for (size_t i = 0; i < rows.size(); i += kBatch) {
-    std::vector<Row> batch(rows.begin() + i, rows.begin() + std::min(rows.size(), i + kBatch));
-    Status s = sink->Write(batch);
-    if (!s.ok()) Fail(s);
-  }
+void BenchSink(const char* what, Sink* sink, int64_t count, bool random_ids) {
+  PrintLine(what, count, PerBatch(count, random_ids, [&](const std::vector<Row>& batch) {
+              Status s = sink->Write(batch);
+              if (!s.ok()) Fail(s);
+            }));
 }
 
-void BenchSqlite(const char* what, const std::string& path, const std::vector<Row>& rows) {
+void BenchSqlite(const char* what, const std::string& path, int64_t count, bool random_ids) {
   auto sink = SqliteSink::Open(path);
   if (!sink.ok()) Fail(sink.status());
-  PrintLine(what, static_cast<int64_t>(rows.size()),
-            Measure([&] { WriteInBatches(sink->get(), rows); }));
+  BenchSink(what, sink->get(), count, random_ids);
+}
+
+void BenchVerify(const char* what, int64_t count, const std::function<StatusOr<VerifyResult>()>& verify) {
+  Timing timing;
+  AddTime(&timing, [&] {
+    StatusOr<VerifyResult> result = verify();
+    if (!result.ok()) Fail(result.status());
+    if (!result->ok || result->rows != count) Fail(Status::Internal("verify: " + result->first_bad));
+  });
+  PrintLine(what, count, timing);
 }
 
 }  // namespace
@@ -167,47 +204,46 @@ int main(int argc, char** argv) {
   }
   const std::string dir = pattern;
 
-  std::vector<Row> ordered = MakeRows(count, false);
-  std::vector<Row> random = MakeRows(count, true);
-  size_t line_bytes = RowToJsonLine(ordered[0]).size();
+  size_t line_bytes = RowToJsonLine(RowSource(1, false).Next()[0]).size();
   std::printf("rows of about %zu bytes as JSON, batches of %zu, in %s\n\n", line_bytes, kBatch,
               dir.c_str());
   std::printf("%-44s %9s %8s %8s %10s %10s\n", "stage", "rows", "wall s", "cpu s", "rows/s",
               "rows/cpu-s");
 
-  std::vector<Row> sealed = ordered;
-  PrintLine("serialize (RowToJsonLine)", count, Measure([&] {
-              size_t bytes = 0;
-              for (const Row& row : ordered) bytes += RowToJsonLine(row).size();
-              if (bytes == 0) std::abort();
+  PrintLine("serialize (RowToJsonLine)", count, PerBatch(count, false, [](const auto& batch) {
+              for (const Row& row : batch) {
+                if (RowToJsonLine(row).empty()) std::abort();
+              }
             }));
-  PrintLine("seal (canonical form + SHA-256)", count, Measure([&] {
-              HashChain chain(kGenesisHash);
-              for (Row& row : sealed) chain.Seal(&row);
+  PrintLine("hash (canonical form + SHA-256)", count, PerBatch(count, false, [](const auto& batch) {
+              for (const Row& row : batch) {
+                if (ComputeRowHash(row.prev_hash, row) != row.row_hash) std::abort();
+              }
             }));
-  PrintLine("parse (RowFromJsonLine)", count, Measure([&] {
-              for (const Row& row : ordered) {
-                if (!RowFromJsonLine(RowToJsonLine(row)).ok()) std::abort();
+  PrintLine("parse (RowFromJsonLine)", count, PerBatch(count, false, [](const auto& batch) {
+              for (const Row& row : batch) {
+                std::string line = RowToJsonLine(row);
+                if (!RowFromJsonLine(line).ok()) std::abort();
               }
             }));
 
-  BenchSqlite("sqlite write, ordered request_id (ULID-like)", dir + "/ordered.db", ordered);
-  BenchSqlite("sqlite write, random request_id (UUID)", dir + "/random.db", random);
+  BenchSqlite("sqlite write, ordered request_id (ULID-like)", dir + "/ordered.db", count, false);
+  BenchSqlite("sqlite write, random request_id (UUID)", dir + "/random.db", count, true);
+  const std::string jsonl = dir + "/audit.jsonl";
   {
-    auto sink = JsonlSink::Open(dir + "/audit.jsonl", 128 << 20);
+    auto sink = JsonlSink::Open(jsonl, 128 << 20);
     if (!sink.ok()) Fail(sink.status());
-    PrintLine("jsonl write (fdatasync per batch)", count,
-              Measure([&] { WriteInBatches(sink->get(), ordered); }));
+    BenchSink("jsonl write (128 MiB rotation)", sink->get(), count, false);
   }
 
-  PrintLine("verify sqlite", count, Measure([&] {
-              auto result = VerifyDatabase(dir + "/ordered.db");
-              if (!result.ok() || !result->ok) std::abort();
-            }));
-  PrintLine("verify jsonl", count, Measure([&] {
-              auto result = VerifyJsonl({dir + "/audit.jsonl"});
-              if (!result.ok() || !result->ok) std::abort();
-            }));
+  BenchVerify("verify sqlite", count, [&] { return VerifyDatabase(dir + "/ordered.db"); });
+  BenchVerify("verify jsonl", count, [&]() -> StatusOr<VerifyResult> {
+    std::vector<std::string> files = {jsonl};
+    auto rotated = ListRotatedJsonl(jsonl);
+    if (!rotated.ok()) return rotated.status();
+    for (const auto& [seq, name] : *rotated) files.push_back(name);
+    return VerifyJsonl(files);
+  });
 
   std::error_code ignored;
   std::filesystem::remove_all(dir, ignored);

@@ -200,8 +200,10 @@ int RunDaemon(const Config& config, const std::string& config_path) {
   uv_loop_init(&rt.loop);
   HttpClientOptions http_options;
   http_options.max_in_flight = static_cast<size_t>(config.concurrency);
-  http_options.user_agent = std::string("orauditd/") + ORAUDITD_VERSION;
   http_options.ca_path = config.ca_path;
+  http_options.on_error = [](const Status& error) {
+    spdlog::error("fetcher: {}", error.ToString());
+  };
   rt.http = std::make_unique<HttpClient>(&rt.loop, http_options);
 
   RetryPolicy policy(RetryConfigFrom(config), static_cast<uint64_t>(uv_hrtime()));

@@ -56,7 +56,7 @@ struct HttpResponse {
 
 struct HttpClientOptions {
   size_t max_in_flight = 32;  // transfers at once; more wait in a FIFO
-  std::string user_agent;  // empty: "orauditd/<version> libcurl/<version>"
+  std::string user_agent;     // empty: "orauditd/<version> libcurl/<version>"
   // A CA bundle file or a directory of hashed certificates; empty: the system
   // default. TLS peer and host verification are always on.
   std::string ca_path;

@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/json_writer.h"
+#include "common/ulid.h"
 
 namespace orauditd {
 
@@ -148,6 +149,10 @@ class SocketServer::Connection : public std::enable_shared_from_this<Connection>
     }
     server->counters_.unknown_fields += static_cast<uint64_t>(parsed->unknown_fields);
     Record record = std::move(parsed->record);
+    if (record.request_id.empty()) {
+      record.request_id = NewUlid(ctx.now_ms);
+      record.request_id_assigned = true;
+    }
     record.source = "socket";
     record.peer_uid = uid_;
     record.peer_pid = pid_;

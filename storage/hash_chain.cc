@@ -1,17 +1,17 @@
 #include "storage/hash_chain.h"
 
-#include "common/prompt_hash.h"
+#include "storage/row_json.h"
+#include "storage/sha256.h"
 #include "storage/row_json.h"
 
 namespace orauditd {
 
 std::string ComputeRowHash(std::string_view prev_hash, const Row& row) {
-  std::string input;
-  input.reserve(prev_hash.size() + 1 + 1024);
-  input.append(prev_hash);
-  input.push_back('\n');
-  input.append(RowCanonicalForm(row));
-  return Sha256Hex(input);
+  return ComputeRowHashOfCanonical(prev_hash, RowCanonicalForm(row));
+}
+
+std::string ComputeRowHashOfCanonical(std::string_view prev_hash, std::string_view canonical) {
+  return Sha256HexOfParts({prev_hash, "\n", canonical});
 }
 
 void HashChain::Seal(Row* row) {

@@ -26,6 +26,10 @@ inline constexpr char kGenesisHash[] =
 // `prev_hash`. Ignores row.prev_hash and row.row_hash.
 std::string ComputeRowHash(std::string_view prev_hash, const Row& row);
 
+// The same, from the row's canonical form (RowCanonicalForm), when the
+// caller has it already.
+std::string ComputeRowHashOfCanonical(std::string_view prev_hash, std::string_view canonical);
+
 // The head of a chain. Seals rows one after another.
 class HashChain {
  public:

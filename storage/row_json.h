@@ -33,6 +33,9 @@ std::string RowToJsonLine(const Row& row);
 // `row_hash` covers.
 std::string RowCanonicalForm(const Row& row);
 
+// Both of the above from one serialization, for the verifier.
+void RowToJsonLineAndCanonicalForm(const Row& row, std::string* line, std::string* canonical);
+
 // Parses a JSON lines object. Unknown members are ignored (a newer writer may
 // add fields); a known member of the wrong type, or a missing `seq`,
 // `timestamp`, `request_id`, `status`, `meta_status`, `attempts`, `key` or

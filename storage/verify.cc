@@ -5,18 +5,70 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <deque>
+#include <functional>
+#include <future>
 #include <memory>
+#include <thread>
 
 #include "storage/chain_checker.h"
 #include "storage/file_util.h"
 #include "storage/jsonl_files.h"
 #include "storage/line_reader.h"
-#include "storage/row_json.h"
 #include "storage/sqlite_row_codec.h"
 #include "storage/sqlite_util.h"
 
 namespace orauditd {
 namespace {
+
+// Rows per unit of work handed to a worker thread.
+constexpr size_t kChunkRows = 1024;
+
+// Something to digest: a database row or a JSON line, or a problem found
+// while reading.
+struct DatabaseItem {
+  Row row;
+  std::string problem;
+};
+struct LineItem {
+  std::string text;
+  std::string_view file;
+  int64_t line = 0;
+  std::string problem;
+};
+
+// Reads chunks on this thread, digests them on worker threads (parsing,
+// serializing and hashing are most of the work and independent per row),
+// and feeds the digests to `checker` in order. Returns once the chain breaks
+// or the input ends.
+template <typename Item>
+Status CheckInOrder(const std::function<Status(std::vector<Item>*, bool*)>& read,
+                    const std::function<RowDigest(const Item&)>& digest, ChainChecker* checker) {
+  size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+  std::deque<std::future<std::vector<RowDigest>>> pending;
+  bool done = false;
+  for (;;) {
+    while (!done && pending.size() < 2 * threads) {
+      auto chunk = std::make_shared<std::vector<Item>>();
+      chunk->reserve(kChunkRows);
+      Status s = read(chunk.get(), &done);
+      if (!s.ok()) return s;  // the futures' destructors wait for the workers
+      if (chunk->empty()) break;
+      pending.push_back(std::async(std::launch::async, [chunk, &digest] {
+        std::vector<RowDigest> digests;
+        digests.reserve(chunk->size());
+        for (const Item& item : *chunk) digests.push_back(digest(item));
+        return digests;
+      }));
+    }
+    if (pending.empty()) return Status::Ok();
+    std::vector<RowDigest> digests = pending.front().get();
+    pending.pop_front();
+    for (const RowDigest& row : digests) {
+      if (!checker->Check(row)) return Status::Ok();
+    }
+  }
+}
 
 VerifyResult Finish(const ChainChecker& checker, VerifyResult result) {
   result.ok = checker.first_bad().empty();
@@ -33,11 +85,39 @@ VerifyResult Finish(const ChainChecker& checker, VerifyResult result) {
   return result;
 }
 
+// ---- SQLite ----
+
 std::string ColumnText(sqlite3_stmt* stmt, int col) {
   const unsigned char* text = sqlite3_column_text(stmt, col);
   return text ? std::string(reinterpret_cast<const char*>(text), sqlite3_column_bytes(stmt, col))
               : std::string();
 }
+
+Status ReadDatabaseChunk(sqlite3* db, sqlite3_stmt* stmt, const std::string& context,
+                         std::vector<DatabaseItem>* chunk, bool* done) {
+  while (chunk->size() < kChunkRows) {
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_DONE) {
+      *done = true;
+      return Status::Ok();
+    }
+    if (rc != SQLITE_ROW) return SqliteError(db, rc, context);
+    DatabaseItem item;
+    StatusOr<Row> row = ReadRow(stmt);
+    if (row.ok()) {
+      item.row = std::move(*row);
+    } else {
+      RowDigest named;
+      named.seq = sqlite3_column_int64(stmt, 0);
+      named.request_id = ColumnText(stmt, 2);
+      item.problem = DescribeRow(named) + ": " + row.status().message();
+    }
+    chunk->push_back(std::move(item));
+  }
+  return Status::Ok();
+}
+
+// ---- JSON lines ----
 
 // A JSON lines file and the seq its first line holds.
 struct JsonlFile {
@@ -59,7 +139,7 @@ StatusOr<std::vector<JsonlFile>> OrderFiles(const std::vector<std::string>& path
       continue;
     }
     StatusOr<int64_t> seq = SeqOfLine(*first, path + " line 1");
-    // A first line that is not a row fails the check below, in order.
+    // A first line that is not a row fails the check, in its place.
     files.push_back({seq.ok() ? *seq : 0, path});
   }
   std::stable_sort(files.begin(), files.end(),
@@ -67,38 +147,62 @@ StatusOr<std::vector<JsonlFile>> OrderFiles(const std::vector<std::string>& path
   return files;
 }
 
-// Checks one file's lines. Returns false once the chain is broken.
-StatusOr<bool> CheckFile(const std::string& path, bool newest, ChainChecker* checker,
-                         VerifyResult* result) {
-  StatusOr<std::unique_ptr<LineReader>> reader = LineReader::Open(path);
-  if (!reader.ok()) return reader.status();
-  std::string_view line;
-  for (;;) {
-    StatusOr<bool> more = (*reader)->Next(&line);
-    if (!more.ok()) return more.status();
-    if (!*more) break;
+// Reads the lines of the files in order, as chunks.
+class JsonlChunkReader {
+ public:
+  JsonlChunkReader(std::vector<JsonlFile> files, VerifyResult* result)
+      : files_(std::move(files)), result_(result) {}
 
-    std::string where = path + " line " + std::to_string((*reader)->line_number());
-    StatusOr<Row> row = RowFromJsonLine(line);
-    if (!row.ok()) return checker->Fail(where + ": not a row: " + row.status().message());
-    if (!checker->Check(*row, where)) return false;
-    // The hash covers the row's contents; this covers every other byte.
-    if (RowToJsonLine(*row) != line) {
-      return checker->Fail(ChainChecker::Describe(row->seq, row->request_id, where) +
-                           ": line is not the canonical form of its row (reformatted, or "
-                           "holds members that are not part of the row)");
+  Status Read(std::vector<LineItem>* chunk, bool* done) {
+    while (chunk->size() < kChunkRows) {
+      if (!reader_) {
+        if (next_file_ == files_.size()) {
+          *done = true;
+          return Status::Ok();
+        }
+        StatusOr<std::unique_ptr<LineReader>> reader = LineReader::Open(files_[next_file_].path);
+        if (!reader.ok()) return reader.status();
+        reader_ = std::move(*reader);
+        ++next_file_;
+      }
+      std::string_view line;
+      StatusOr<bool> more = reader_->Next(&line);
+      if (!more.ok()) return more.status();
+      const std::string& path = files_[next_file_ - 1].path;
+      if (*more) {
+        LineItem item;
+        item.text = std::string(line);
+        item.file = path;
+        item.line = reader_->line_number();
+        chunk->push_back(std::move(item));
+        continue;
+      }
+      EndOfFile(path, chunk);
+    }
+    return Status::Ok();
+  }
+
+ private:
+  void EndOfFile(const std::string& path, std::vector<LineItem>* chunk) {
+    size_t tail = reader_->partial_tail_bytes();
+    reader_.reset();
+    if (tail == 0) return;
+    std::string what = path + " ends with a partial line of " + std::to_string(tail) + " bytes";
+    // Only the file being written can end mid-line.
+    if (next_file_ == files_.size()) {
+      result_->notes.push_back(what + " (a write in progress or cut short); not checked");
+    } else {
+      LineItem item;
+      item.problem = what;
+      chunk->push_back(std::move(item));
     }
   }
 
-  size_t tail = (*reader)->partial_tail_bytes();
-  if (tail > 0) {
-    std::string what = path + " ends with a partial line of " + std::to_string(tail) + " bytes";
-    // Only the file being written can legitimately end mid-line.
-    if (!newest) return checker->Fail(what);
-    result->notes.push_back(what + " (a write in progress or cut short); not checked");
-  }
-  return true;
-}
+  std::vector<JsonlFile> files_;
+  VerifyResult* result_;
+  size_t next_file_ = 0;
+  std::unique_ptr<LineReader> reader_;
+};
 
 }  // namespace
 
@@ -117,19 +221,15 @@ StatusOr<VerifyResult> VerifyDatabase(const std::string& path) {
   if (!stmt.ok()) return stmt.status();
 
   ChainChecker checker;
-  for (;;) {
-    int rc = sqlite3_step(stmt->get());
-    if (rc == SQLITE_DONE) break;
-    if (rc != SQLITE_ROW) return SqliteError(db->get(), rc, context);
-    StatusOr<Row> row = ReadRow(stmt->get());
-    if (!row.ok()) {
-      checker.Fail(ChainChecker::Describe(sqlite3_column_int64(stmt->get(), 0),
-                                          ColumnText(stmt->get(), 2)) +
-                   ": " + row.status().message());
-      break;
-    }
-    if (!checker.Check(*row)) break;
-  }
+  Status s = CheckInOrder<DatabaseItem>(
+      [&](std::vector<DatabaseItem>* chunk, bool* done) {
+        return ReadDatabaseChunk(db->get(), stmt->get(), context, chunk, done);
+      },
+      [](const DatabaseItem& item) {
+        return item.problem.empty() ? DigestRow(item.row) : UnreadableRow(item.problem);
+      },
+      &checker);
+  if (!s.ok()) return s;
   return Finish(checker, VerifyResult());
 }
 
@@ -140,12 +240,15 @@ StatusOr<VerifyResult> VerifyJsonl(std::vector<std::string> paths) {
   if (!files.ok()) return files.status();
 
   ChainChecker checker;
-  for (size_t i = 0; i < files->size(); ++i) {
-    bool newest = i + 1 == files->size();
-    StatusOr<bool> intact = CheckFile((*files)[i].path, newest, &checker, &result);
-    if (!intact.ok()) return intact.status();
-    if (!*intact) break;
-  }
+  JsonlChunkReader reader(std::move(*files), &result);
+  Status s = CheckInOrder<LineItem>(
+      [&](std::vector<LineItem>* chunk, bool* done) { return reader.Read(chunk, done); },
+      [](const LineItem& item) {
+        return item.problem.empty() ? DigestJsonLine(item.text, item.file, item.line)
+                                    : UnreadableRow(item.problem);
+      },
+      &checker);
+  if (!s.ok()) return s;
   return Finish(checker, std::move(result));
 }
 

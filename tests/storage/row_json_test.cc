@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "common/json_writer.h"
+#include "common/time_format.h"
 #include "storage/hash_chain.h"
 #include "tests/storage/row_fixtures.h"
 
@@ -122,6 +123,36 @@ TEST(RowJsonTest, InvalidUtf8BecomesReplacementCharacter) {
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
   // The hash of the original row is the hash of what the line holds.
   EXPECT_EQ(RowCanonicalForm(*parsed), RowCanonicalForm(row));
+}
+
+TEST(RowJsonTest, EscapingMatchesTheJsonWriter) {
+  std::string every_byte;
+  for (int c = 1; c < 0x80; ++c) every_byte.push_back(static_cast<char>(c));
+  // Each escapable byte at each position of an 8-byte word, among plain ones.
+  for (char special : std::string("\"\\\x01\x1f\n\t")) {
+    for (size_t pos = 0; pos < 9; ++pos) {
+      std::string text = std::string(pos, 'a') + special + std::string(17, 'b');
+      every_byte += text;
+    }
+  }
+  Row row = GoldenRowB();
+  row.app = every_byte;
+  std::string expected = "{\"app\":";
+  AppendJsonString(&expected, every_byte);
+  EXPECT_EQ(RowToJsonLine(row).substr(0, expected.size()), expected);
+}
+
+TEST(RowJsonTest, TimesMatchFormatRfc3339Utc) {
+  for (int64_t ms : {int64_t{0}, int64_t{1}, int64_t{999}, int64_t{86399999},
+                     int64_t{951782400000} /* 2000-02-29 */, int64_t{1796397038123},
+                     int64_t{253402300799999} /* 9999-12-31T23:59:59.999Z */,
+                     int64_t{-1} /* 1969 */, int64_t{253402300800000} /* year 10000 */}) {
+    Row row = GoldenRowB();
+    row.timestamp_ms = ms;
+    EXPECT_NE(RowToJsonLine(row).find("\"timestamp\":\"" + FormatRfc3339Utc(ms) + "\""),
+              std::string::npos)
+        << ms;
+  }
 }
 
 TEST(RowJsonTest, MetadataThatIsNotAnObjectIsKeptAsString) {
