@@ -9,7 +9,7 @@ cd "$root"
 build_dir="${BUILD_DIR:-$root/build}"
 
 "$root/scripts/install-deps.sh"
-"$root/scripts/build.sh"
+TARGETS="orauditd orauditctl fake_openrouter" "$root/scripts/build.sh"
 
 mkdir -p var/run var/spool
 config="etc/orauditd.local.yaml"
@@ -23,7 +23,7 @@ trap 'exit 0' INT TERM
 
 if [ -z "${OPENROUTER_API_KEY:-}" ]; then
   rm -f var/fake.port
-  "$build_dir/fake_openrouter" --listen 127.0.0.1:0 --port-file var/fake.port \
+  "$build_dir/tests/fake_openrouter/fake_openrouter" --listen 127.0.0.1:0 --port-file var/fake.port \
     --key local-fake-key --script examples/fake-script.json --quiet &
   fake_pid=$!
   for _ in $(seq 50); do [ -s var/fake.port ] && break; sleep 0.1; done
