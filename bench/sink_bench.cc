@@ -66,7 +66,8 @@ Row MakeRow(int64_t seq, std::string request_id) {
   r.source = "socket";
   r.metadata = "{\"team\":\"payments\",\"env\":\"prod\"}";
   r.generation_json =
-      "{\"id\":\"" + *r.generation_id + "\",\"total_cost\":0.0000841005,\"created_at\":"
+      "{\"id\":\"" + *r.generation_id +
+      "\",\"total_cost\":0.0000841005,\"created_at\":"
       "\"2026-12-04T15:10:38.123Z\",\"model\":\"openai/gpt-4o\",\"origin\":\"\",\"usage\":"
       "0.0000841005,\"is_byok\":false,\"upstream_id\":\"chatcmpl-AbCdEfGhIjKlMnOpQrStUvWxYz\","
       "\"cache_discount\":null,\"upstream_inference_cost\":null,\"app_id\":null,\"streamed\":"
@@ -154,8 +155,8 @@ Timing PerBatch(int64_t count, bool random_ids,
 }
 
 void PrintLine(const char* what, int64_t rows, Timing t) {
-  std::printf("%-44s %9lld %8.2f %8.2f %10.0f %10.0f\n", what, static_cast<long long>(rows),
-              t.wall, t.cpu, static_cast<double>(rows) / t.wall, static_cast<double>(rows) / t.cpu);
+  std::printf("%-44s %9lld %8.2f %8.2f %10.0f %10.0f\n", what, static_cast<long long>(rows), t.wall,
+              t.cpu, static_cast<double>(rows) / t.wall, static_cast<double>(rows) / t.cpu);
 }
 
 void Fail(const Status& status) {
@@ -176,12 +177,14 @@ void BenchSqlite(const char* what, const std::string& path, int64_t count, bool 
   BenchSink(what, sink->get(), count, random_ids);
 }
 
-void BenchVerify(const char* what, int64_t count, const std::function<StatusOr<VerifyResult>()>& verify) {
+void BenchVerify(const char* what, int64_t count,
+                 const std::function<StatusOr<VerifyResult>()>& verify) {
   Timing timing;
   AddTime(&timing, [&] {
     StatusOr<VerifyResult> result = verify();
     if (!result.ok()) Fail(result.status());
-    if (!result->ok || result->rows != count) Fail(Status::Internal("verify: " + result->first_bad));
+    if (!result->ok || result->rows != count)
+      Fail(Status::Internal("verify: " + result->first_bad));
   });
   PrintLine(what, count, timing);
 }
@@ -197,7 +200,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: sink_bench [rows] [folder]\n");
     return 2;
   }
-  std::string pattern = base + "/sink-bench-XXXXXX";
+  std::string pattern = base + "/sink-bench-" + std::string(6, 'X');  // mkdtemp's template
   if (mkdtemp(pattern.data()) == nullptr) {
     std::perror("mkdtemp");
     return 1;

@@ -11,6 +11,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "common/host_port.h"
+
 namespace orauditd {
 namespace {
 
@@ -198,6 +200,7 @@ const std::vector<KeySpec>& Schema() {
       {"privacy.hash_secret_file", StringKey(&Config::hash_secret_file, true)},
       {"metrics.listen", StringKey(&Config::metrics_listen, true)},
       {"log.level", StringKey(&Config::log_level)},
+      {"log.format", StringKey(&Config::log_format)},
   };
   return kSchema;
 }
@@ -274,9 +277,17 @@ Status CheckConsistency(const Config& config) {
     return Status::InvalidArgument("log.level: expected one of trace, debug, info, warn, "
                                    "error, critical, off; got \"" + config.log_level + "\"");
   }
+  if (config.log_format != "text" && config.log_format != "json") {
+    return Status::InvalidArgument("log.format: expected text or json; got \"" +
+                                   config.log_format + "\"");
+  }
   if (config.sqlite_path.empty() && config.jsonl_path.empty()) {
     return Status::InvalidArgument("sinks: at least one of sinks.sqlite.path and "
                                    "sinks.jsonl.path must be set");
+  }
+  if (!config.metrics_listen.empty()) {
+    auto listen = ParseHostPort(config.metrics_listen);
+    if (!listen.ok()) return listen.status().WithContext("metrics.listen");
   }
   if (config.max_line_bytes < 256) {
     return Status::InvalidArgument("intake.max_line_bytes: must be at least 256B");
@@ -419,7 +430,8 @@ std::string ConfigToYaml(const Config& c) {
       << "metrics:\n"
       << "  listen: " << Quoted(c.metrics_listen) << "\n"
       << "log:\n"
-      << "  level: " << c.log_level << "\n";
+      << "  level: " << c.log_level << "\n"
+      << "  format: " << c.log_format << "\n";
   return out.str();
 }
 

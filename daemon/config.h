@@ -53,6 +53,7 @@ struct Config {
   std::string metrics_listen = "127.0.0.1:9464";  // empty: no metrics endpoint
 
   std::string log_level = "info";
+  std::string log_format = "text";  // text | json; read at start only
 };
 
 // Reads and validates a config file. Errors name the file and the key.

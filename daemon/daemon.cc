@@ -2,25 +2,24 @@
 
 #include <csignal>
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 
-#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <uv.h>
 
 #include "common/clock.h"
 #include "common/prompt_hash.h"
 #include "daemon/key_store.h"
+#include "daemon/operations.h"
 #include "daemon/pipeline.h"
+#include "daemon/socket_activation.h"
+#include "daemon/stage_setup.h"
 #include "fetcher/http_client.h"
 #include "intake/commit_batcher.h"
 #include "intake/socket_server.h"
+#include "intake/spool_watcher.h"
 #include "queue/durable_queue.h"
 #include "queue/retry_policy.h"
-#include "storage/jsonl_sink.h"
-#include "storage/sqlite_sink.h"
 
 namespace orauditd {
 namespace {
@@ -28,38 +27,6 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitConfig = 78;
-
-Status MakeParentDir(const std::string& path) {
-  std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  if (parent.empty()) return Status::Ok();
-  std::error_code ec;
-  std::filesystem::create_directories(parent, ec);
-  if (ec) return Status::IoError("create directory " + parent.string() + ": " + ec.message());
-  return Status::Ok();
-}
-
-StatusOr<std::string> ReadHashSecret(const std::string& path) {
-  if (path.empty()) return std::string();
-  std::ifstream in(path);
-  if (!in) return Status::NotFound("privacy.hash_secret_file: cannot read " + path);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string secret = text.str();
-  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
-  if (secret.empty()) return Status::InvalidArgument("privacy.hash_secret_file: " + path +
-                                                     " is empty");
-  return secret;
-}
-
-RetryConfig RetryConfigFrom(const Config& config) {
-  RetryConfig retry;
-  retry.window_ms = config.window_ms;
-  retry.first_delay_ms = config.first_delay_ms;
-  retry.missing_cost_delay_ms = config.missing_cost_delay_ms;
-  retry.backoff_initial_ms = config.backoff_initial_ms;
-  retry.backoff_max_ms = config.backoff_max_ms;
-  return retry;
-}
 
 // Everything that lives on the loop, so that shutdown can reach it.
 struct Runtime {
@@ -74,6 +41,8 @@ struct Runtime {
   std::unique_ptr<Pipeline> pipeline;
   std::unique_ptr<CommitBatcher> batcher;
   std::unique_ptr<SocketServer> socket;
+  std::unique_ptr<SpoolWatcher> spool;
+  std::unique_ptr<Operations> ops;
   bool shutting_down = false;
 };
 
@@ -96,10 +65,13 @@ void BeginShutdown(Runtime* rt, int signum) {
   if (rt->shutting_down) return;
   rt->shutting_down = true;
   spdlog::info("shutdown: {} received; draining", strsignal(signum));
-  rt->socket->Close([rt] {
-    rt->batcher->Close([rt] {
-      rt->pipeline->Stop([rt] {
-        rt->http->Close([rt] { CloseSignals(rt); });
+  rt->ops->Close([] {});
+  rt->spool->Close([rt] {
+    rt->socket->Close([rt] {
+      rt->batcher->Close([rt] {
+        rt->pipeline->Stop([rt] {
+          rt->http->Close([rt] { CloseSignals(rt); });
+        });
       });
     });
   });
@@ -134,34 +106,24 @@ void OnSignal(uv_signal_t* handle, int signum) {
   }
 }
 
-StatusOr<std::vector<std::unique_ptr<Sink>>> OpenSinks(const Config& config) {
-  std::vector<std::unique_ptr<Sink>> sinks;
-  if (!config.sqlite_path.empty()) {
-    Status dir = MakeParentDir(config.sqlite_path);
-    if (!dir.ok()) return dir;
-    auto sqlite = SqliteSink::Open(config.sqlite_path);
-    if (!sqlite.ok()) return sqlite.status();
-    sinks.push_back(std::move(*sqlite));
-  }
-  if (!config.jsonl_path.empty()) {
-    Status dir = MakeParentDir(config.jsonl_path);
-    if (!dir.ok()) return dir;
-    auto jsonl = JsonlSink::Open(config.jsonl_path, config.jsonl_rotate_bytes);
-    if (!jsonl.ok()) return jsonl.status();
-    sinks.push_back(std::move(*jsonl));
-  }
-  return sinks;
+MetricSources MetricSourcesOf(Runtime* rt, DurableQueue* queue, const std::vector<Sink*>& sinks) {
+  MetricSources sources;
+  sources.clock = SystemClock::Default();
+  sources.queue = queue;
+  sources.pipeline = rt->pipeline.get();
+  sources.socket = rt->socket.get();
+  sources.spool = rt->spool.get();
+  sources.batcher = rt->batcher.get();
+  for (const Sink* sink : sinks) sources.sink_names.push_back(sink->name());
+  sources.key_names = [rt] {
+    std::vector<std::string> names;
+    for (const auto& entry : rt->config.keys) names.push_back(entry.first);
+    return names;
+  };
+  return sources;
 }
 
 }  // namespace
-
-void SetUpLogging(const std::string& level) {
-  auto logger = spdlog::stderr_logger_mt("orauditd");
-  logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %l %v");
-  spdlog::set_default_logger(logger);
-  spdlog::set_level(spdlog::level::from_str(level));
-  spdlog::flush_on(spdlog::level::info);
-}
 
 int RunDaemon(const Config& config, const std::string& config_path) {
   Runtime rt;
@@ -209,11 +171,11 @@ int RunDaemon(const Config& config, const std::string& config_path) {
   RetryPolicy policy(RetryConfigFrom(config), static_cast<uint64_t>(uv_hrtime()));
   std::vector<Sink*> sink_ptrs;
   for (auto& sink : *sinks) sink_ptrs.push_back(sink.get());
-  PipelineOptions pipeline_options;
-  pipeline_options.base_url = config.base_url;
-  pipeline_options.request_timeout_ms = config.request_timeout_ms;
-  pipeline_options.concurrency = static_cast<size_t>(config.concurrency);
-  pipeline_options.rate_per_second = config.rate_per_second;
+  rt.ops = std::make_unique<Operations>(&rt.loop, SystemClock::Default(),
+                                        SystemdNotifier::FromEnvironment(),
+                                        OperationsOptions{config.metrics_listen});
+  PipelineOptions pipeline_options = PipelineOptionsFrom(config);
+  pipeline_options.on_lookup_seconds = rt.ops->LookupObserver();
   rt.pipeline = std::make_unique<Pipeline>(&rt.loop, SystemClock::Default(), queue->get(),
                                            rt.http.get(), &rt.keys, &policy, sink_ptrs,
                                            pipeline_options);
@@ -235,12 +197,29 @@ int RunDaemon(const Config& config, const std::string& config_path) {
   socket_options.limits.max_line_bytes = config.max_line_bytes;
   rt.socket = std::make_unique<SocketServer>(&rt.loop, SystemClock::Default(), rt.batcher.get(),
                                              &hasher, socket_options);
-  Status listening = rt.socket->Listen();
+  SpoolWatcherOptions spool_options;
+  spool_options.dir = config.spool_dir;
+  spool_options.scan_interval_ms = config.spool_scan_interval_ms;
+  spool_options.keep_done = config.spool_keep_done;
+  spool_options.limits.max_line_bytes = config.max_line_bytes;
+  rt.spool = std::make_unique<SpoolWatcher>(&rt.loop, SystemClock::Default(), rt.batcher.get(),
+                                            &hasher, spool_options);
+  // The spool starts once the socket listens, so that a daemon that cannot
+  // take socket clients does not start moving spool files either.
+  auto activated = TakeActivatedSocket();
+  Status listening = !activated.ok()     ? activated.status()
+                     : *activated >= 0 ? rt.socket->ListenOnFd(*activated)
+                                       : rt.socket->Listen();
+  if (listening.ok()) listening = rt.spool->Start();
+  if (listening.ok()) listening = rt.ops->Start(MetricSourcesOf(&rt, queue->get(), sink_ptrs));
   if (!listening.ok()) {
     spdlog::critical("{}", listening.message());
     rt.shutting_down = true;
-    rt.socket->Close([&rt] {
-      rt.batcher->Close([&rt] { rt.pipeline->Stop([&rt] { rt.http->Close([] {}); }); });
+    rt.ops->Close([] {});
+    rt.spool->Close([&rt] {
+      rt.socket->Close([&rt] {
+        rt.batcher->Close([&rt] { rt.pipeline->Stop([&rt] { rt.http->Close([] {}); }); });
+      });
     });
     uv_run(&rt.loop, UV_RUN_DEFAULT);
     uv_loop_close(&rt.loop);
@@ -254,6 +233,7 @@ int RunDaemon(const Config& config, const std::string& config_path) {
   uv_signal_start(&rt.sigterm, OnSignal, SIGTERM);
   uv_signal_start(&rt.sigint, OnSignal, SIGINT);
   uv_signal_start(&rt.sighup, OnSignal, SIGHUP);
+  rt.ops->Ready();
   spdlog::info("ready: {} sinks, base_url {}, window {} ms", sink_ptrs.size(), config.base_url,
                config.window_ms);
 

@@ -16,7 +16,4 @@ namespace orauditd {
 // Runs the daemon in the foreground; returns the process exit code.
 int RunDaemon(const Config& config, const std::string& config_path);
 
-// Sets up spdlog on stderr at `level` ("info", "debug", ...).
-void SetUpLogging(const std::string& level);
-
 }  // namespace orauditd

@@ -8,6 +8,8 @@
 
 #include "daemon/config.h"
 #include "daemon/daemon.h"
+#include "daemon/logging.h"
+#include "daemon/replay.h"
 
 namespace {
 
@@ -16,6 +18,10 @@ constexpr const char* kDefaultConfig = "/etc/orauditd/orauditd.yaml";
 constexpr const char* kUsage = R"(usage:
   orauditd [--config FILE]                 run the daemon in the foreground
   orauditd --check-config [--config FILE]  validate and print the effective config
+  orauditd replay [--config FILE] PATH...  take spool files (or the *.jsonl and *.ndjson
+                                           files in folders) through the pipeline in the
+                                           foreground, with progress; exits once every
+                                           record is a row (1 if a line was refused)
   orauditd --version | --help
 
 Applications hand records of their OpenRouter calls to orauditd over a Unix
@@ -41,6 +47,9 @@ int main(int argc, char** argv) {
   std::string config_path;
   bool config_given = false;
   bool check_only = false;
+  bool replay = !args.empty() && args[0] == "replay";
+  std::vector<std::string> replay_paths;
+  if (replay) args.erase(args.begin());
 
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -58,6 +67,8 @@ int main(int argc, char** argv) {
     } else if (arg.rfind("--config=", 0) == 0) {
       config_path = arg.substr(9);
       config_given = true;
+    } else if (replay && (arg.empty() || arg[0] != '-')) {
+      replay_paths.push_back(arg);
     } else {
       std::fprintf(stderr, "orauditd: unknown argument \"%s\"\n\n%s", arg.c_str(), kUsage);
       return 2;
@@ -79,12 +90,20 @@ int main(int argc, char** argv) {
     config_path.clear();
   }
 
+  if (replay) {
+    if (replay_paths.empty() || check_only) {
+      std::fprintf(stderr, "orauditd replay: give the files or folders to read\n\n%s", kUsage);
+      return 2;
+    }
+    return orauditd::RunReplay(config, replay_paths);
+  }
+
   if (check_only) {
     std::printf("# effective config%s%s\n%s", config_path.empty() ? " (built-in defaults)" : ": ",
                 config_path.c_str(), orauditd::ConfigToYaml(config).c_str());
     return 0;
   }
 
-  orauditd::SetUpLogging(config.log_level);
+  orauditd::SetUpLogging(config.log_level, config.log_format);
   return orauditd::RunDaemon(config, config_path);
 }

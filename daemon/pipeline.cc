@@ -33,7 +33,8 @@ Pipeline::Pipeline(uv_loop_t* loop, Clock* clock, DurableQueue* queue, HttpClien
       policy_(policy),
       sinks_(std::move(sinks)),
       sink_progress_(sinks_.size(), -1),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      writer_(loop, "oraudit-writer") {}
 
 Pipeline::~Pipeline() = default;
 
@@ -49,13 +50,19 @@ Status Pipeline::Start() {
   uv_timer_init(loop_, &drain_timer_);
   uv_check_init(loop_, &check_);
   timer_.data = sink_retry_timer_.data = drain_timer_.data = check_.data = this;
-  open_handles_ = 4;
+  open_handles_ = 5;  // four uv handles and the writer thread
   uv_check_start(&check_, &Pipeline::OnCheck);
   // The check handle must not keep the loop alive on its own.
   uv_unref(reinterpret_cast<uv_handle_t*>(&check_));
 
   // Rows finalized before a crash may not have reached every sink yet.
-  WriteSinks();
+  SinkWrite caught_up = WriteSinks(sink_progress_);
+  sink_progress_ = caught_up.progress;
+  if (caught_up.failed) {
+    sink_retry_armed_ = true;
+    uv_timer_start(&sink_retry_timer_, &Pipeline::OnSinkRetry, kSinkRetryMs, 0);
+  }
+  writer_.Start();
   ArmTimer();
   return Status::Ok();
 }
@@ -68,7 +75,8 @@ void Pipeline::KeysReloaded() {
   parked_keys_.clear();
   paused_until_.clear();
   misconfigured_ = false;
-  auto unparked = queue_->UnparkAll(clock_->NowMs());
+  auto unparked =
+      queue_->UnparkAll(clock_->NowMs(), [this](const std::string& id) { return Busy(id); });
   if (!unparked.ok()) {
     spdlog::error("unpark after reload failed: {}", unparked.status().ToString());
   } else if (*unparked > 0) {
@@ -87,8 +95,7 @@ void Pipeline::OnCheck(uv_check_t* check) {
 void Pipeline::OnSinkRetry(uv_timer_t* timer) {
   auto* self = static_cast<Pipeline*>(timer->data);
   self->sink_retry_armed_ = false;
-  self->WriteSinks();
-  self->MaybeFinishStop();
+  if (!self->writing_) self->StartWrite({});
 }
 
 void Pipeline::OnDrainTimeout(uv_timer_t* timer) {
@@ -117,7 +124,8 @@ void Pipeline::RunDue() {
   size_t free_slots = options_.concurrency - std::min(options_.concurrency, in_flight_);
   if (free_slots > 0) {
     int64_t lease = now + options_.request_timeout_ms + kLeaseSlackMs;
-    auto due = queue_->TakeDue(now, free_slots, lease);
+    auto due = queue_->TakeDue(now, free_slots, lease,
+                               [this](const std::string& id) { return Busy(id); });
     if (!due.ok()) {
       spdlog::error("queue: cannot take due records: {}", due.status().ToString());
       uv_timer_start(&timer_, &Pipeline::OnTimer, 1000, 0);
@@ -166,11 +174,13 @@ void Pipeline::Dispatch(QueuedRecord queued, int64_t now_ms) {
   request.headers = {"Authorization: Bearer " + *secret, "Accept: application/json"};
   request.timeout_ms = options_.request_timeout_ms;
   request.max_body_bytes = options_.max_body_bytes;
+  busy_ids_.insert(record.request_id);
   ++queued.attempts;
   ++in_flight_;
   ++counters_.lookups;
   http_->Get(std::move(request), [this, queued = std::move(queued)](HttpResponse response) {
     --in_flight_;
+    if (options_.on_lookup_seconds) options_.on_lookup_seconds(response.total_seconds);
     OnAnswer(std::move(queued), response);
     if (stopping_) {
       MaybeFinishStop();
@@ -250,6 +260,7 @@ void Pipeline::OnAnswer(QueuedRecord queued, const HttpResponse& response) {
 
 void Pipeline::Park(QueuedRecord queued, int64_t now_ms, const std::string& why) {
   queued.parked = true;
+  ++counters_.parked;
   if (queued.last_error.empty()) queued.last_error = why;
   int64_t deadline = policy_->Deadline(queued);
   Retry(std::move(queued), std::max(deadline, now_ms + 1));
@@ -259,7 +270,11 @@ void Pipeline::Retry(QueuedRecord queued, int64_t due_ms) {
   int64_t lease = queued.due_ms;
   queued.due_ms = due_ms;
   Status s = queue_->Reschedule(queued, lease);
-  if (!s.ok()) {
+  busy_ids_.erase(queued.record.request_id);
+  if (s.code() == Status::Code::kFailedPrecondition) {
+    // The answer came after its lease ended; the newer lookup decides.
+    spdlog::debug("record {}: late answer ignored: {}", queued.record.request_id, s.message());
+  } else if (!s.ok()) {
     // The lease still holds it: the record comes back when the lease ends.
     spdlog::error("record {}: reschedule failed: {}", queued.record.request_id, s.ToString());
   }
@@ -276,67 +291,112 @@ void Pipeline::Finish(const QueuedRecord& queued, std::optional<Generation> gene
     spdlog::warn("record {}: finished as {}: {}", queued.record.request_id, meta_status,
                  meta_error);
   }
+  busy_ids_.insert(queued.record.request_id);
   finished_.push_back({queued, std::move(row)});
 }
 
 void Pipeline::FlushFinished() {
-  if (finished_.empty()) return;
+  if (finished_.empty() || writing_) return;
   std::vector<DurableQueue::Finished> batch;
   batch.swap(finished_);
-  Status s = queue_->Finalize(&batch);
-  if (!s.ok()) {
-    // Nothing of the batch was stored; the leases bring the records back.
-    spdlog::error("queue: finalizing {} rows failed: {}", batch.size(), s.ToString());
-    return;
-  }
-  for (const auto& item : batch) ++counters_.rows_by_meta_status[item.row.meta_status];
-  WriteSinks();
+  StartWrite(std::move(batch));
 }
 
-void Pipeline::WriteSinks() {
-  if (sinks_.empty()) return;
-  int64_t target = queue_->last_seq();
-  bool failed = false;
+void Pipeline::StartWrite(std::vector<DurableQueue::Finished> batch) {
+  writing_ = true;
+  struct Job {
+    std::vector<DurableQueue::Finished> batch;
+    std::vector<int64_t> progress;
+    Status finalized;
+    SinkWrite sinks;
+  };
+  auto job = std::make_shared<Job>();
+  job->batch = std::move(batch);
+  job->progress = sink_progress_;
+  writer_.Post(
+      [this, job] {
+        job->finalized = queue_->Finalize(&job->batch);
+        job->sinks = job->finalized.ok() ? WriteSinks(job->progress) : SinkWrite{job->progress};
+      },
+      [this, job] { Written(job->batch, job->finalized, job->sinks); });
+}
 
-  while (!failed) {
-    int64_t floor = *std::min_element(sink_progress_.begin(), sink_progress_.end());
+void Pipeline::Written(const std::vector<DurableQueue::Finished>& batch, const Status& finalized,
+                       const SinkWrite& sinks) {
+  writing_ = false;
+  if (!finalized.ok()) {
+    // Nothing of the batch was stored; each record looks up again later.
+    spdlog::error("queue: finalizing {} rows failed: {}", batch.size(), finalized.ToString());
+    int64_t retry_at = clock_->NowMs() + kSinkRetryMs;
+    for (const auto& item : batch) Retry(item.record, retry_at);
+  } else {
+    for (const auto& item : batch) {
+      ++counters_.rows_by_meta_status[item.row.meta_status];
+      busy_ids_.erase(item.record.record.request_id);
+    }
+  }
+  sink_progress_ = sinks.progress;
+  for (const auto& [name, rows] : sinks.rows_by_sink) counters_.rows_by_sink[name] += rows;
+  counters_.sink_errors += sinks.errors;
+  if (sinks.failed && !sink_retry_armed_) {
+    sink_retry_armed_ = true;
+    uv_timer_start(&sink_retry_timer_, &Pipeline::OnSinkRetry, kSinkRetryMs, 0);
+  }
+
+  FlushFinished();
+  MaybeFinishStop();
+}
+
+// Runs on the writer thread (or on the loop before the writer starts): it
+// touches only the queue's outbox, the sinks and its own arguments.
+Pipeline::SinkWrite Pipeline::WriteSinks(std::vector<int64_t> progress) {
+  SinkWrite result;
+  result.progress = std::move(progress);
+  if (sinks_.empty()) return result;
+  std::vector<int64_t>& done = result.progress;
+  int64_t target = queue_->last_seq();
+
+  while (!result.failed) {
+    int64_t floor = *std::min_element(done.begin(), done.end());
     if (floor >= target) break;
     auto rows = queue_->RowsAfter(floor, kSinkBatchRows);
     if (!rows.ok()) {
       spdlog::error("queue: reading rows for the sinks failed: {}", rows.status().ToString());
-      failed = true;
+      result.failed = true;
       break;
     }
     if (rows->empty()) break;
 
     for (size_t i = 0; i < sinks_.size(); ++i) {
-      if (sink_progress_[i] >= rows->back().seq) continue;
+      if (done[i] >= rows->back().seq) continue;
       std::vector<Row> pending;
       for (const Row& row : *rows) {
-        if (row.seq > sink_progress_[i]) pending.push_back(row);
+        if (row.seq > done[i]) pending.push_back(row);
       }
       Status s = sinks_[i]->Write(pending);
       if (!s.ok()) {
-        ++counters_.sink_errors;
+        ++result.errors;
         spdlog::error("sink {}: write of seq {}..{} failed, will retry: {}", sinks_[i]->name(),
                       pending.front().seq, pending.back().seq, s.ToString());
-        failed = true;
+        result.failed = true;
         continue;
       }
-      counters_.rows_by_sink[sinks_[i]->name()] += pending.size();
-      sink_progress_[i] = pending.back().seq;
+      result.rows_by_sink[sinks_[i]->name()] += pending.size();
+      done[i] = pending.back().seq;
     }
   }
 
-  int64_t floor = *std::min_element(sink_progress_.begin(), sink_progress_.end());
+  int64_t floor = *std::min_element(done.begin(), done.end());
   if (floor > 0) {
     Status trimmed = queue_->TrimRowsThrough(floor);
     if (!trimmed.ok()) spdlog::warn("queue: trimming the outbox failed: {}", trimmed.ToString());
   }
-  if (failed && !sink_retry_armed_) {
-    sink_retry_armed_ = true;
-    uv_timer_start(&sink_retry_timer_, &Pipeline::OnSinkRetry, kSinkRetryMs, 0);
-  }
+  return result;
+}
+
+int64_t Pipeline::sinks_written_through() const {
+  if (sink_progress_.empty()) return queue_->last_seq();
+  return *std::min_element(sink_progress_.begin(), sink_progress_.end());
 }
 
 void Pipeline::Stop(std::function<void()> done) {
@@ -353,8 +413,9 @@ void Pipeline::Stop(std::function<void()> done) {
 
 void Pipeline::MaybeFinishStop() {
   if (!stopping_ || in_flight_ > 0 || !stopped_ || closing_) return;
-  closing_ = true;
   FlushFinished();
+  if (writing_) return;  // Written() comes back here
+  closing_ = true;
   int64_t floor = sink_progress_.empty()
                       ? queue_->last_seq()
                       : *std::min_element(sink_progress_.begin(), sink_progress_.end());
@@ -379,6 +440,13 @@ void Pipeline::CloseHandles() {
   uv_close(reinterpret_cast<uv_handle_t*>(&sink_retry_timer_), on_close);
   uv_close(reinterpret_cast<uv_handle_t*>(&drain_timer_), on_close);
   uv_close(reinterpret_cast<uv_handle_t*>(&check_), on_close);
+  writer_.Close([this] {
+    if (--open_handles_ == 0 && stopped_) {
+      auto done = std::move(stopped_);
+      stopped_ = nullptr;
+      done();
+    }
+  });
 }
 
 }  // namespace orauditd

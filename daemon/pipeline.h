@@ -3,8 +3,10 @@
 // applies the retry policy, finalizes rows in synced batches and writes them
 // to every sink in seq order.
 //
-// Loop thread only. Finalization and sink writes happen once per loop pass
-// (a uv_check handle), so that the answers of one pass share one fsync.
+// Loop thread only. Finalization and sink writes run on a writer thread, one
+// batch at a time: answers that arrive while a batch is being synced form
+// the next batch, so the loop never waits on a disk and one fsync serves
+// many rows.
 #pragma once
 
 #include <cstdint>
@@ -13,12 +15,14 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <unordered_set>
 #include <string>
 #include <vector>
 
 #include <uv.h>
 
 #include "common/clock.h"
+#include "common/worker_thread.h"
 #include "daemon/key_store.h"
 #include "daemon/token_bucket.h"
 #include "fetcher/http_client.h"
@@ -36,6 +40,9 @@ struct PipelineOptions {
   double rate_per_second = 20;
   size_t max_body_bytes = 4 << 20;
   int64_t drain_timeout_ms = 10000;  // how long Stop() waits for lookups in flight
+  // Told how long each lookup took (HttpResponse::total_seconds), for the
+  // fetch latency histogram. May be empty.
+  std::function<void(double seconds)> on_lookup_seconds;
 };
 
 struct PipelineCounters {
@@ -44,6 +51,7 @@ struct PipelineCounters {
   std::map<std::string, uint64_t> rows_by_meta_status;
   std::map<std::string, uint64_t> rows_by_sink;
   uint64_t sink_errors = 0;
+  uint64_t parked = 0;  // times a record was parked (key refused, not configured, HTML 404)
 };
 
 class Pipeline {
@@ -68,6 +76,9 @@ class Pipeline {
   void Stop(std::function<void()> done);
 
   size_t in_flight() const { return in_flight_; }
+  // The highest seq that every sink has written; the sinks have caught up
+  // when it equals the queue's last_seq().
+  int64_t sinks_written_through() const;
   const PipelineCounters& counters() const { return counters_; }
   const std::set<std::string>& parked_keys() const { return parked_keys_; }
 
@@ -86,8 +97,20 @@ class Pipeline {
   void Retry(QueuedRecord queued, int64_t due_ms);
   void Finish(const QueuedRecord& queued, std::optional<Generation> generation,
               const std::string& meta_status, const std::string& meta_error);
+  // What one pass of sink writes did; computed on the writer thread.
+  struct SinkWrite {
+    std::vector<int64_t> progress;
+    std::map<std::string, uint64_t> rows_by_sink;
+    uint64_t errors = 0;
+    bool failed = false;
+  };
+
   void FlushFinished();
-  void WriteSinks();
+  void StartWrite(std::vector<DurableQueue::Finished> batch);
+  void Written(const std::vector<DurableQueue::Finished>& batch, const Status& finalized,
+               const SinkWrite& sinks);
+  SinkWrite WriteSinks(std::vector<int64_t> progress);
+  bool Busy(const std::string& request_id) const { return busy_ids_.count(request_id) > 0; }
   void MaybeFinishStop();
   void CloseHandles();
 
@@ -109,6 +132,10 @@ class Pipeline {
 
   size_t in_flight_ = 0;
   std::vector<DurableQueue::Finished> finished_;
+  WorkerThread writer_;
+  bool writing_ = false;  // a batch is on the writer thread
+  // Records with a lookup or a finalization in flight: TakeDue leaves them.
+  std::unordered_set<std::string> busy_ids_;
   std::map<std::string, TokenBucket> buckets_;
   std::set<std::string> parked_keys_;          // 401/403 or no secret: until a reload
   std::map<std::string, int64_t> paused_until_;  // 402: every lookup with the key waits

@@ -19,7 +19,8 @@ CommitBatcher::CommitBatcher(uv_loop_t* loop, Clock* clock, DurableQueue* queue,
       queue_(queue),
       policy_(policy),
       options_(std::move(options)),
-      on_committed_(std::move(on_committed)) {}
+      on_committed_(std::move(on_committed)),
+      worker_(loop, "oraudit-intake") {}
 
 CommitBatcher::~CommitBatcher() = default;
 
@@ -28,6 +29,7 @@ void CommitBatcher::Start() {
   check_.data = this;
   uv_check_start(&check_, &CommitBatcher::OnCheck);
   uv_unref(reinterpret_cast<uv_handle_t*>(&check_));
+  worker_.Start();
 }
 
 void CommitBatcher::OnCheck(uv_check_t* check) { static_cast<CommitBatcher*>(check->data)->Flush(); }
@@ -65,46 +67,75 @@ Status CommitBatcher::CheckFreeSpace() {
 }
 
 void CommitBatcher::Flush() {
-  if (pending_.empty()) return;
-  std::vector<QueuedRecord> batch;
-  std::vector<Reply> replies;
-  batch.swap(pending_);
-  replies.swap(replies_);
+  if (pending_.empty() || in_flight_) return;
+  in_flight_ = true;
+  auto batch = std::make_shared<std::vector<QueuedRecord>>();
+  auto replies = std::make_shared<std::vector<Reply>>();
+  auto results = std::make_shared<std::vector<EnqueueResult>>();
+  batch->swap(pending_);
+  replies->swap(replies_);
 
-  std::vector<EnqueueResult> results;
-  Status space = CheckFreeSpace();
-  if (!space.ok()) {
-    refused_for_space_ += batch.size();
-    spdlog::warn("intake: refused {} records: {}", batch.size(), space.message());
-    results.resize(batch.size());
-    for (size_t i = 0; i < batch.size(); ++i) {
-      results[i].status = space;
-      results[i].request_id = batch[i].record.request_id;
-    }
-  } else {
-    results = queue_->Enqueue(std::move(batch));
-  }
+  worker_.Post(
+      [this, batch, results] {
+        Status space = CheckFreeSpace();
+        if (space.ok()) {
+          *results = queue_->Enqueue(std::move(*batch));
+          return;
+        }
+        results->resize(batch->size());
+        for (size_t i = 0; i < batch->size(); ++i) {
+          (*results)[i].status = space;
+          (*results)[i].request_id = (*batch)[i].record.request_id;
+        }
+      },
+      [this, replies, results] { Committed(std::move(*replies), std::move(*results)); });
+}
 
+void CommitBatcher::Committed(std::vector<Reply> replies, std::vector<EnqueueResult> results) {
+  in_flight_ = false;
   size_t stored = 0;
+  const Status* refusal = nullptr;
+  size_t refused = 0;
   for (size_t i = 0; i < results.size(); ++i) {
     if (results[i].status.ok() && !results[i].duplicate) ++stored;
+    if (!results[i].status.ok()) {
+      ++refused;
+      refusal = &results[i].status;
+    }
     if (results[i].duplicate_of) {
       spdlog::warn("record {}: generation id already belongs to record {}; its row will "
                    "carry duplicate_of",
                    results[i].request_id, *results[i].duplicate_of);
     }
-    replies[i](results[i]);
   }
+  if (refusal != nullptr) {
+    if (refusal->code() == Status::Code::kResourceExhausted) refused_for_space_ += refused;
+    spdlog::warn("intake: refused {} records: {}", refused, refusal->message());
+  }
+  for (size_t i = 0; i < results.size(); ++i) replies[i](results[i]);
   committed_ += stored;
   if (stored > 0 && on_committed_) on_committed_();
+  Flush();
+  MaybeClosed();
 }
 
 void CommitBatcher::Close(std::function<void()> closed) {
-  Flush();
+  closing_ = true;
   closed_ = std::move(closed);
-  uv_close(reinterpret_cast<uv_handle_t*>(&check_), [](uv_handle_t* handle) {
-    auto* self = static_cast<CommitBatcher*>(handle->data);
-    if (self->closed_) self->closed_();
+  Flush();
+  MaybeClosed();
+}
+
+void CommitBatcher::MaybeClosed() {
+  if (!closing_ || in_flight_ || !pending_.empty() || !closed_) return;
+  auto closed = std::move(closed_);
+  closed_ = nullptr;
+  worker_.Close([this, closed = std::move(closed)]() mutable {
+    closed_ = std::move(closed);
+    uv_close(reinterpret_cast<uv_handle_t*>(&check_), [](uv_handle_t* handle) {
+      auto* self = static_cast<CommitBatcher*>(handle->data);
+      if (self->closed_) self->closed_();
+    });
   });
 }
 

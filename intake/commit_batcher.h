@@ -1,9 +1,10 @@
 // CommitBatcher: group commit for intake. Records accepted anywhere during
 // one loop pass (socket connections, spool files) are stored in one synced
-// RocksDB batch at the end of that pass, and only then are their submitters
-// told. One fsync serves every client that wrote in the same pass.
+// RocksDB batch, and only then are their submitters told. The sync runs on a
+// worker thread; while it does, records keep arriving and form the next
+// batch, so one fsync serves every client that wrote in the meantime.
 //
-// Loop thread only.
+// Loop thread only (the worker is internal).
 #pragma once
 
 #include <cstdint>
@@ -15,6 +16,7 @@
 
 #include "common/clock.h"
 #include "common/record.h"
+#include "common/worker_thread.h"
 #include "queue/durable_queue.h"
 #include "queue/retry_policy.h"
 
@@ -54,6 +56,8 @@ class CommitBatcher {
  private:
   static void OnCheck(uv_check_t* check);
   Status CheckFreeSpace();
+  void Committed(std::vector<Reply> replies, std::vector<EnqueueResult> results);
+  void MaybeClosed();
 
   uv_loop_t* loop_;
   Clock* clock_;
@@ -62,6 +66,9 @@ class CommitBatcher {
   CommitBatcherOptions options_;
   std::function<void()> on_committed_;
   uv_check_t check_;
+  WorkerThread worker_;
+  bool in_flight_ = false;  // one batch at a time; the next one grows meanwhile
+  bool closing_ = false;
   std::function<void()> closed_;
 
   std::vector<QueuedRecord> pending_;

@@ -21,6 +21,8 @@ using simdjson::dom::element_type;
 
 constexpr size_t kMaxIdBytes = 128;
 constexpr size_t kMaxKeyNameBytes = 64;
+// A file name (at most 255 bytes), a colon and a line number.
+constexpr size_t kMaxSpoolRefBytes = 512;
 constexpr int64_t kFutureWarningMs = 24 * 3600 * 1000;
 // 10000-01-01T00:00:00Z: RFC 3339 has four-digit years.
 constexpr double kMaxUnixSeconds = 253402300800.0;
@@ -35,6 +37,7 @@ constexpr std::string_view kKnownFields[] = {
     "model_used",  "prompt_tokens", "completion_tokens", "cost",      "latency_ms",
     "status",      "error_code",    "user_id",           "app",       "key",
     "prompt_hash", "messages",      "metadata",          "request",   "response",
+    "spool_ref",
 };
 constexpr size_t kKnownFieldCount = std::size(kKnownFields);
 
@@ -164,6 +167,22 @@ Status ReadKeyName(const element& value, std::string* out) {
            c == '.' || c == '-';
   });
   if (!valid) return Refuse("key", "must be a name of letters, digits, '_', '.' or '-'");
+  *out = std::move(text);
+  return Status::Ok();
+}
+
+// spool_ref: "<file name>:<line>" of a record that orauditctl replay read
+// from a file, so that it deduplicates as that line of a spool file would.
+Status ReadSpoolRef(const element& value, std::string* out) {
+  std::string text;
+  Status status = ReadString("spool_ref", value, kMaxSpoolRefBytes, &text);
+  if (!status.ok()) return status;
+  bool control = std::any_of(text.begin(), text.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  });
+  if (text.empty() || control) {
+    return Refuse("spool_ref", "must be 1 to 512 bytes without control characters");
+  }
   *out = std::move(text);
   return Status::Ok();
 }
@@ -479,6 +498,7 @@ class RecordBuilder {
   std::string_view messages_label_ = "messages";
   std::optional<element> request_;
   std::optional<element> response_;
+  std::string spool_ref_;
 };
 
 Status RecordBuilder::Build(const simdjson::dom::object& root) {
@@ -551,6 +571,7 @@ Status RecordBuilder::ReadField(std::string_view name, const element& value) {
   if (name == "key") return ReadKeyName(value, &record_.key);
   if (name == "prompt_hash") return text(&record_.prompt_hash);
   if (name == "metadata") return ReadMetadata(value, ctx_.limits, &record_.metadata);
+  if (name == "spool_ref") return ReadSpoolRef(value, &spool_ref_);
   if (name == "messages") messages_ = value;
   if (name == "request") request_ = value;
   if (name == "response") response_ = value;
@@ -626,8 +647,13 @@ Status RecordBuilder::Finish() {
   if (record_.timestamp_ms > ctx_.now_ms + kFutureWarningMs) {
     out_->warnings.push_back("timestamp: more than a day in the future");
   }
-  record_.dedup_key =
-      !record_.request_id.empty() ? record_.request_id : record_.generation_id.value_or("");
+  if (!record_.request_id.empty()) {
+    record_.dedup_key = record_.request_id;
+  } else if (record_.generation_id) {
+    record_.dedup_key = *record_.generation_id;
+  } else if (!spool_ref_.empty()) {
+    record_.dedup_key = "spool:" + spool_ref_;
+  }
   return Status::Ok();
 }
 

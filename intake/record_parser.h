@@ -43,8 +43,9 @@ struct ParseContext {
 
 struct ParsedRecord {
   // request_id is left empty when the client sent none (the caller assigns a
-  // ULID); dedup_key is request_id, else generation_id, else empty (the
-  // spool caller sets "spool:<file>:<line>").
+  // ULID); dedup_key is request_id, else generation_id, else
+  // "spool:<spool_ref>" when the line names one (orauditctl replay does),
+  // else empty (the spool and replay set "spool:<file>:<line>").
   Record record;
   int unknown_fields = 0;             // top-level names this version ignores
   std::vector<std::string> warnings;  // accepted, but worth a log line

@@ -358,6 +358,26 @@ Status SocketServer::Listen() {
   return Status::Ok();
 }
 
+Status SocketServer::ListenOnFd(int fd) {
+  uv_pipe_init(loop_, &server_, 0);
+  server_.data = this;
+  listening_ = true;
+  owns_path_ = false;
+  int rc = uv_pipe_open(&server_, fd);
+  if (rc == 0) {
+    rc = uv_listen(reinterpret_cast<uv_stream_t*>(&server_), 1024, &SocketServer::OnConnection);
+  }
+  if (rc != 0) {
+    return Status::IoError("listen on the socket passed by systemd (fd " + std::to_string(fd) +
+                           "): " + uv_err_name(rc) + ": " + uv_strerror(rc));
+  }
+  char name[sizeof(sockaddr_un::sun_path) + 1] = {0};
+  size_t length = sizeof name - 1;
+  uv_pipe_getsockname(&server_, name, &length);
+  spdlog::info("intake: listening on {} (socket passed by systemd)", std::string(name, length));
+  return Status::Ok();
+}
+
 void SocketServer::OnConnection(uv_stream_t* stream, int status) {
   auto* self = static_cast<SocketServer*>(stream->data);
   if (status != 0) {
@@ -402,7 +422,7 @@ void SocketServer::Close(std::function<void()> closed) {
   uv_close(reinterpret_cast<uv_handle_t*>(&server_), [](uv_handle_t* handle) {
     auto* self = static_cast<SocketServer*>(handle->data);
     self->server_closed_ = true;
-    unlink(self->options_.path.c_str());
+    if (self->owns_path_) unlink(self->options_.path.c_str());
     self->MaybeClosed();
   });
   auto open = connections_;

@@ -53,6 +53,11 @@ class SocketServer {
   // replaced; a socket a live process still answers on is not.
   Status Listen();
 
+  // Listens on a socket that is already bound and listening (systemd socket
+  // activation) instead of binding `path`. The socket file belongs to
+  // systemd then: Close() leaves it in place.
+  Status ListenOnFd(int fd);
+
   // Stops accepting, closes every connection (replies still owed are
   // written first when the client is reading), then runs `closed`.
   void Close(std::function<void()> closed);
@@ -74,6 +79,7 @@ class SocketServer {
   SocketServerOptions options_;
   uv_pipe_t server_;
   bool listening_ = false;
+  bool owns_path_ = true;  // false for a socket passed by systemd
   bool closing_ = false;
   bool server_closed_ = false;
   std::set<std::shared_ptr<Connection>> connections_;

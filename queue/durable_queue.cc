@@ -1,11 +1,15 @@
 #include "queue/durable_queue.h"
 
+#include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
+#include <spdlog/spdlog.h>
 
+#include "queue/rocks_options.h"
 #include "storage/hash_chain.h"
 #include "storage/row_json.h"
 
@@ -19,6 +23,8 @@ const char kGenCf[] = "gen";
 const char kRowsCf[] = "rows";
 const char kNextSeqKey[] = "next_seq";
 const char kLastHashKey[] = "last_hash";
+// Sorts after every due key (8 bytes of time, then an id): "nothing live".
+const std::string kDueFloorEnd(9, '\xff');
 
 Status FromRocks(const rocksdb::Status& s, std::string_view context) {
   if (s.ok()) return Status::Ok();
@@ -53,16 +59,16 @@ std::string DueKey(int64_t due_ms, std::string_view request_id) {
   return key;
 }
 
+// When a record came in; records stored before received_ms existed fall back
+// to the call's own time.
+int64_t IntakeMs(const Record& record) {
+  return record.received_ms > 0 ? record.received_ms : record.timestamp_ms;
+}
+
 std::string SeqKey(int64_t seq) {
   std::string key;
   PutBigEndian(&key, static_cast<uint64_t>(seq));
   return key;
-}
-
-rocksdb::WriteOptions SyncedWrite() {
-  rocksdb::WriteOptions options;
-  options.sync = true;
-  return options;
 }
 
 }  // namespace
@@ -75,23 +81,12 @@ DurableQueue::~DurableQueue() {
   db_->Close().PermitUncheckedError();
 }
 
-StatusOr<std::unique_ptr<DurableQueue>> DurableQueue::Open(const std::string& dir) {
-  rocksdb::DBOptions db_options;
-  db_options.create_if_missing = true;
-  db_options.create_missing_column_families = true;
-  db_options.IncreaseParallelism(2);
-  db_options.max_total_wal_size = 64 << 20;
-
-  rocksdb::ColumnFamilyOptions cf_options;
-  cf_options.OptimizeLevelStyleCompaction(32 << 20);
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = {
-      {rocksdb::kDefaultColumnFamilyName, cf_options},
-      {kRecordsCf, cf_options},
-      {kDueCf, cf_options},
-      {kDedupCf, cf_options},
-      {kGenCf, cf_options},
-      {kRowsCf, cf_options},
-  };
+StatusOr<std::unique_ptr<DurableQueue>> DurableQueue::Open(const std::string& dir,
+                                                          const QueueOptions& options) {
+  QueueMemoryBudget budget;
+  rocksdb::DBOptions db_options = QueueDbOptions(budget, options.env);
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = QueueColumnFamilies(
+      budget, {rocksdb::kDefaultColumnFamilyName, kRecordsCf, kDueCf, kDedupCf, kGenCf, kRowsCf});
 
   std::unique_ptr<DurableQueue> queue(new DurableQueue());
   rocksdb::DB* db = nullptr;
@@ -107,6 +102,8 @@ StatusOr<std::unique_ptr<DurableQueue>> DurableQueue::Open(const std::string& di
 
   Status meta = queue->LoadMeta();
   if (!meta.ok()) return meta;
+  Status pending = queue->LoadPendingStats();
+  if (!pending.ok()) return pending;
   return queue;
 }
 
@@ -127,8 +124,77 @@ Status DurableQueue::LoadMeta() {
   return Status::Ok();
 }
 
+Status DurableQueue::Health() { return CheckWritable(); }
+
+Status DurableQueue::CheckWritable() {
+  Status failure;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    failure = failure_;
+  }
+  if (failure.ok()) return Status::Ok();
+  // RocksDB keeps its own background error and refuses writes until it has
+  // recovered. Resume() reports OK once it has (a full disk recovers by
+  // itself when space returns), Busy while it is still trying, and the
+  // error when it cannot: then only a restart (a fresh open) helps.
+  rocksdb::Status resumed = db_->Resume();
+  if (!resumed.ok()) return failure;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!failure_.ok()) spdlog::info("queue: storage recovered; taking writes again");
+  failure_ = Status::Ok();
+  return Status::Ok();
+}
+
+Status DurableQueue::Commit(rocksdb::WriteBatch* batch, bool sync, std::string_view context) {
+  rocksdb::WriteOptions options;
+  options.sync = sync;
+  Status written = FromRocks(db_->Write(options, batch), context);
+  if (written.ok()) return written;
+  Status failure(written.code(),
+                 "queue refuses writes until storage recovers: " + written.message());
+  spdlog::error("{}", failure.message());
+  std::lock_guard<std::mutex> lock(mu_);
+  failure_ = failure;
+  return failure;
+}
+
+// The lease token: a record taken under `due_ms` still holds it while its
+// due key is exactly that one. Every write keeps one due key per record.
+StatusOr<bool> DurableQueue::HoldsLease(const std::string& request_id, int64_t due_ms) {
+  std::string ignored;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), due_, DueKey(due_ms, request_id), &ignored);
+  if (s.IsNotFound()) return false;
+  if (!s.ok()) return FromRocks(s, "queue read lease of " + request_id);
+  return true;
+}
+
+void DurableQueue::LowerDueFloor(const std::string& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (key < due_floor_) due_floor_ = key;
+  if (key < lowered_during_scan_) lowered_during_scan_ = key;
+}
+
+std::string DurableQueue::BeginDueScan() {
+  std::lock_guard<std::mutex> lock(mu_);
+  lowered_during_scan_ = kDueFloorEnd;
+  return due_floor_;
+}
+
+void DurableQueue::EndDueScan(const std::string& raise_to) {
+  std::lock_guard<std::mutex> lock(mu_);
+  due_floor_ = std::min(std::max(due_floor_, raise_to), lowered_during_scan_);
+}
+
 std::vector<EnqueueResult> DurableQueue::Enqueue(std::vector<QueuedRecord> records) {
   std::vector<EnqueueResult> results(records.size());
+  Status writable = CheckWritable();
+  if (!writable.ok()) {
+    for (size_t i = 0; i < records.size(); ++i) {
+      results[i].status = writable;
+      results[i].request_id = records[i].record.request_id;
+    }
+    return results;
+  }
   rocksdb::WriteBatch batch;
   // Keys claimed earlier in this same batch are not in the database yet.
   std::unordered_map<std::string, std::string> batch_dedup;
@@ -176,7 +242,15 @@ std::vector<EnqueueResult> DurableQueue::Enqueue(std::vector<QueuedRecord> recor
   }
 
   if (batch.Count() == 0) return results;
-  Status written = FromRocks(db_->Write(SyncedWrite(), &batch), "queue intake write");
+  Status written = Commit(&batch, /*sync=*/true, "queue intake write");
+  if (written.ok()) {
+    for (const QueuedRecord& q : records) LowerDueFloor(DueKey(q.due_ms, q.record.request_id));
+    for (size_t i = 0; i < records.size(); ++i) {
+      if (results[i].status.ok() && !results[i].duplicate) {
+        pending_.Add(IntakeMs(records[i].record));
+      }
+    }
+  }
   if (!written.ok()) {
     for (auto& result : results) {
       if (result.status.ok() && !result.duplicate) result.status = written;
@@ -193,8 +267,11 @@ std::vector<EnqueueResult> DurableQueue::Enqueue(std::vector<QueuedRecord> recor
   return results;
 }
 
-StatusOr<std::vector<QueuedRecord>> DurableQueue::TakeDue(int64_t now_ms, size_t limit,
-                                                          int64_t lease_until_ms) {
+StatusOr<std::vector<QueuedRecord>> DurableQueue::TakeDue(
+    int64_t now_ms, size_t limit, int64_t lease_until_ms,
+    const std::function<bool(const std::string&)>& skip) {
+  Status writable = CheckWritable();
+  if (!writable.ok()) return writable;
   std::vector<QueuedRecord> taken;
   std::string upper = DueKey(now_ms + 1, "");
   rocksdb::Slice upper_slice(upper);
@@ -202,10 +279,17 @@ StatusOr<std::vector<QueuedRecord>> DurableQueue::TakeDue(int64_t now_ms, size_t
   read.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, due_));
   rocksdb::WriteBatch leases;
+  std::string lease_floor = kDueFloorEnd;
 
-  for (it->SeekToFirst(); it->Valid() && taken.size() < limit; it->Next()) {
+  std::string floor = BeginDueScan();
+  std::string first_skipped;  // a key left in place: the floor must not pass it
+  for (it->Seek(floor); it->Valid() && taken.size() < limit; it->Next()) {
     std::string_view key(it->key().data(), it->key().size());
     std::string request_id(key.substr(8));
+    if (skip && skip(request_id)) {
+      if (first_skipped.empty()) first_skipped = it->key().ToString();
+      continue;
+    }
     std::string value;
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), records_, request_id, &value);
     if (s.IsNotFound()) {
@@ -216,43 +300,86 @@ StatusOr<std::vector<QueuedRecord>> DurableQueue::TakeDue(int64_t now_ms, size_t
     auto decoded = DecodeQueuedRecord(value);
     if (!decoded.ok()) return decoded.status().WithContext("record " + request_id);
 
+    // In flight now, no longer waiting on a key: a reload must not hand it
+    // out a second time.
+    decoded->parked = false;
     decoded->due_ms = lease_until_ms;
+    std::string lease_key = DueKey(lease_until_ms, request_id);
+    lease_floor = std::min(lease_floor, lease_key);
     leases.Delete(due_, it->key());
-    leases.Put(due_, DueKey(lease_until_ms, request_id), "");
+    leases.Put(due_, lease_key, "");
     leases.Put(records_, request_id, EncodeQueuedRecord(*decoded));
     taken.push_back(std::move(*decoded));
   }
   if (!it->status().ok()) return FromRocks(it->status(), "queue scan due");
+  // Everything before the stop was taken or was stale, and is deleted below,
+  // except what was skipped.
+  std::string scanned_to = it->Valid() ? it->key().ToString() : upper;
+  if (!first_skipped.empty()) scanned_to = std::min(scanned_to, first_skipped);
   if (leases.Count() > 0) {
-    Status s = FromRocks(db_->Write(rocksdb::WriteOptions(), &leases), "queue lease");
+    // Not synced: a lease lost to a power cut only makes a record due again.
+    Status s = Commit(&leases, /*sync=*/false, "queue lease");
     if (!s.ok()) return s;
   }
+  EndDueScan(scanned_to);
+  LowerDueFloor(lease_floor);
   return taken;
 }
 
 std::optional<int64_t> DurableQueue::NextDueMs() {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), due_));
-  it->SeekToFirst();
-  if (!it->Valid()) return std::nullopt;
+  it->Seek(BeginDueScan());
+  if (!it->Valid()) {
+    EndDueScan(it->status().ok() ? kDueFloorEnd : std::string());
+    return std::nullopt;
+  }
+  EndDueScan(it->key().ToString());
   return static_cast<int64_t>(GetBigEndian(std::string_view(it->key().data(), 8)));
 }
 
 Status DurableQueue::Reschedule(const QueuedRecord& record, int64_t previous_due_ms) {
-  rocksdb::WriteBatch batch;
+  Status writable = CheckWritable();
+  if (!writable.ok()) return writable;
   const std::string& id = record.record.request_id;
+  StatusOr<bool> holds = HoldsLease(id, previous_due_ms);
+  if (!holds.ok()) return holds.status();
+  if (!*holds) {
+    return Status::FailedPrecondition("queue reschedule " + id + ": lease " +
+                                      std::to_string(previous_due_ms) +
+                                      " is no longer held (finished or taken again)");
+  }
+  rocksdb::WriteBatch batch;
+  std::string due_key = DueKey(record.due_ms, id);
   batch.Delete(due_, DueKey(previous_due_ms, id));
-  batch.Put(due_, DueKey(record.due_ms, id), "");
+  batch.Put(due_, due_key, "");
   batch.Put(records_, id, EncodeQueuedRecord(record));
   // Not synced: losing a reschedule to a power cut only repeats a lookup.
-  return FromRocks(db_->Write(rocksdb::WriteOptions(), &batch), "queue reschedule " + id);
+  Status s = Commit(&batch, /*sync=*/false, "queue reschedule " + id);
+  if (s.ok()) LowerDueFloor(due_key);
+  return s;
 }
 
 Status DurableQueue::Finalize(std::vector<Finished>* finished) {
   if (finished->empty()) return Status::Ok();
+  Status writable = CheckWritable();
+  if (!writable.ok()) return writable;
+
+  // An answer that arrives after its lease ended (a stalled loop) may find
+  // the record finished or leased again; only the current lease may seal it.
+  std::vector<Finished> current;
+  std::unordered_set<std::string> sealed;
+  for (Finished& item : *finished) {
+    const std::string& id = item.record.record.request_id;
+    StatusOr<bool> holds = HoldsLease(id, item.record.due_ms);
+    if (!holds.ok()) return holds.status();
+    if (*holds && sealed.insert(id).second) current.push_back(std::move(item));
+  }
+  finished->swap(current);
+  if (finished->empty()) return Status::Ok();
+
   rocksdb::WriteBatch batch;
   int64_t seq = next_seq_;
   std::string chain_head = last_hash_;
-
   for (Finished& item : *finished) {
     const std::string& id = item.record.record.request_id;
     item.row.seq = seq++;
@@ -266,8 +393,9 @@ Status DurableQueue::Finalize(std::vector<Finished>* finished) {
   batch.Put(meta_, kNextSeqKey, std::to_string(seq));
   batch.Put(meta_, kLastHashKey, chain_head);
 
-  Status s = FromRocks(db_->Write(SyncedWrite(), &batch), "queue finalize");
+  Status s = Commit(&batch, /*sync=*/true, "queue finalize");
   if (!s.ok()) return s;
+  for (const Finished& item : *finished) pending_.Remove(IntakeMs(item.record.record));
   next_seq_ = seq;
   last_hash_ = chain_head;
   return Status::Ok();
@@ -286,10 +414,26 @@ StatusOr<std::vector<Row>> DurableQueue::RowsAfter(int64_t after_seq, size_t lim
 }
 
 Status DurableQueue::TrimRowsThrough(int64_t seq) {
-  std::string begin = SeqKey(0);
-  std::string end = SeqKey(seq + 1);
-  return FromRocks(db_->DeleteRange(rocksdb::WriteOptions(), rows_, begin, end),
-                   "queue trim outbox");
+  Status writable = CheckWritable();
+  if (!writable.ok()) return writable;
+  rocksdb::WriteBatch batch;
+  batch.DeleteRange(rows_, SeqKey(0), SeqKey(seq + 1));
+  // Not synced: rows trimmed again after a power cut are trimmed twice.
+  return Commit(&batch, /*sync=*/false, "queue trim outbox");
+}
+
+// One pass over the records at start-up; from then on Enqueue and Finalize
+// keep the figures.
+Status DurableQueue::LoadPendingStats() {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), records_));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto decoded = DecodeQueuedRecord(std::string_view(it->value().data(), it->value().size()));
+    // An undecodable record is TakeDue's to report; here it only goes uncounted.
+    if (!decoded.ok()) continue;
+    pending_.Add(IntakeMs(decoded->record));
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "queue count pending records");
+  return Status::Ok();
 }
 
 uint64_t DurableQueue::ApproximatePending() {
@@ -298,12 +442,14 @@ uint64_t DurableQueue::ApproximatePending() {
   return keys;
 }
 
-StatusOr<size_t> DurableQueue::UnparkAll(int64_t now_ms) {
+StatusOr<size_t> DurableQueue::UnparkAll(int64_t now_ms,
+                                         const std::function<bool(const std::string&)>& skip) {
   size_t count = 0;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), records_));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     auto decoded = DecodeQueuedRecord(std::string_view(it->value().data(), it->value().size()));
     if (!decoded.ok() || !decoded->parked) continue;
+    if (skip && skip(decoded->record.request_id)) continue;
     int64_t previous_due = decoded->due_ms;
     decoded->parked = false;
     decoded->due_ms = now_ms;

@@ -10,26 +10,41 @@
 //   default  "next_seq", "last_hash"
 // Every state change is one WriteBatch, so a crash leaves a record either
 // pending or finished, never both. Intake and finalization batches are
-// synced before anyone is told they happened.
+// synced before anyone is told they happened. docs/queue.md has the states
+// and why this gives exactly one row per record across kill -9.
 //
-// Loop thread only; not thread-safe.
+// A failed write makes the queue refuse every further write with that
+// failure (sticky, as LevelDB's bg_error_) until RocksDB has recovered: by
+// itself for a full disk once space returns, never for a store whose state
+// is unknown (that takes a restart).
+//
+// Threads: Enqueue runs on the intake writer thread, Finalize, RowsAfter and
+// TrimRowsThrough on the row writer thread, everything else on the loop
+// thread. RocksDB is thread-safe; the little state kept here is guarded. The
+// caller keeps the threads off each other's records (TakeDue's skip).
 #pragma once
 
 #include <cstdint>
+#include <atomic>
 #include <functional>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/record.h"
 #include "common/status.h"
+#include "queue/pending_stats.h"
 #include "queue/queued_record.h"
 #include "storage/row.h"
 
 namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
+class Env;
+class WriteBatch;
 }  // namespace rocksdb
 
 namespace orauditd {
@@ -41,10 +56,20 @@ struct EnqueueResult {
   std::optional<std::string> duplicate_of;  // generation_id seen under another record
 };
 
+struct QueueOptions {
+  // Storage seam: tests pass an Env that injects faults; nullptr is the disk.
+  rocksdb::Env* env = nullptr;
+};
+
 class DurableQueue {
  public:
-  static StatusOr<std::unique_ptr<DurableQueue>> Open(const std::string& dir);
+  static StatusOr<std::unique_ptr<DurableQueue>> Open(const std::string& dir,
+                                                      const QueueOptions& options = {});
   ~DurableQueue();
+
+  // OK while the queue takes writes; otherwise the failure that stopped it.
+  // Asks RocksDB whether it has recovered, so a caller may poll it.
+  Status Health();
 
   // Stores records in one synced batch. A record with an empty request_id
   // must have been given one by the caller. Results are in input order; on a
@@ -53,20 +78,27 @@ class DurableQueue {
 
   // Up to `limit` records due at or before now, oldest due first. Each is
   // leased: its due time moves to `lease_until_ms`, so that a lookup lost to
-  // a crash is simply tried again then. The returned due_ms is the lease.
-  StatusOr<std::vector<QueuedRecord>> TakeDue(int64_t now_ms, size_t limit,
-                                              int64_t lease_until_ms);
+  // a crash is simply tried again then. The returned due_ms is the lease;
+  // it is also the token that Reschedule and Finalize check, so an answer
+  // that comes back after its lease was taken over changes nothing.
+  // Records for which skip(request_id) is true are left alone, unleased: the
+  // caller is still busy with them (a lookup or a finalization in flight).
+  StatusOr<std::vector<QueuedRecord>> TakeDue(
+      int64_t now_ms, size_t limit, int64_t lease_until_ms,
+      const std::function<bool(const std::string&)>& skip = nullptr);
 
   // Earliest due time, if anything is pending.
   std::optional<int64_t> NextDueMs();
 
   // Stores a record's new state and moves it in the schedule.
-  // `previous_due_ms` is the due time it was taken under.
+  // `previous_due_ms` is the due time it was taken under; FailedPrecondition
+  // when the record no longer holds it (finished, or leased again).
   Status Reschedule(const QueuedRecord& record, int64_t previous_due_ms);
 
   // Finishes records: each row gets the next seq and is sealed into the hash
   // chain, the record leaves the schedule, and the rows wait in the outbox.
-  // One synced batch for all of them.
+  // One synced batch for all of them. An item whose record no longer holds
+  // the lease it was taken under is removed from `finished` and gets no row.
   struct Finished {
     QueuedRecord record;  // with the due_ms it was taken under
     Row row;              // seq, prev_hash and row_hash are filled in here
@@ -78,15 +110,29 @@ class DurableQueue {
   // Drops outbox rows up to and including `seq` (every sink has them).
   Status TrimRowsThrough(int64_t seq);
 
-  int64_t last_seq() const { return next_seq_ - 1; }
+  int64_t last_seq() const { return next_seq_.load() - 1; }
   uint64_t ApproximatePending();
+  // Records pending and the intake time of the oldest, exact and O(1); kept
+  // up to date by Enqueue and Finalize from a count taken at Open.
+  PendingStats::Snapshot Pending() const { return pending_.Read(); }
 
   // Every record flagged parked gets due now (after a key reload).
-  StatusOr<size_t> UnparkAll(int64_t now_ms);
+  StatusOr<size_t> UnparkAll(int64_t now_ms,
+                             const std::function<bool(const std::string&)>& skip = nullptr);
 
  private:
   DurableQueue() = default;
   Status LoadMeta();
+  Status LoadPendingStats();
+  // Writes a batch; a failure flips the queue to failed (see Health).
+  Status Commit(rocksdb::WriteBatch* batch, bool sync, std::string_view context);
+  Status CheckWritable();
+  StatusOr<bool> HoldsLease(const std::string& request_id, int64_t due_ms);
+  void LowerDueFloor(const std::string& key);
+  // A scan of the due family reads the floor at its start and may raise it
+  // at its end; keys inserted meanwhile by another thread are not lost.
+  std::string BeginDueScan();
+  void EndDueScan(const std::string& raise_to);
 
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
@@ -96,8 +142,17 @@ class DurableQueue {
   rocksdb::ColumnFamilyHandle* gen_ = nullptr;
   rocksdb::ColumnFamilyHandle* rows_ = nullptr;
   rocksdb::ColumnFamilyHandle* meta_ = nullptr;
-  int64_t next_seq_ = 1;
-  std::string last_hash_;
+  std::atomic<int64_t> next_seq_{1};
+  std::string last_hash_;  // row writer thread only (after Open)
+  PendingStats pending_;
+
+  std::mutex mu_;
+  Status failure_;  // guarded by mu_; sticky: the write failure that stopped the queue
+  // No live key of the due family sorts below this one. Finished records
+  // leave tombstones at the front of the schedule; seeking here instead of
+  // to the first key keeps TakeDue's cost independent of how many there are.
+  std::string due_floor_;          // guarded by mu_
+  std::string lowered_during_scan_;  // guarded by mu_
 };
 
 }  // namespace orauditd

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs orauditd in the foreground from this checkout, with every file under
 # ./var/. Without OPENROUTER_API_KEY it also starts the bundled fake
-# OpenRouter and points the daemon at it, so the sample records in examples/
-# turn into rows at once. Ctrl-C stops everything.
+# OpenRouter and points the daemon at it, and drops the sample records of
+# examples/ into the spool directory, so they turn into rows at once. Ctrl-C
+# stops everything.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -39,17 +40,26 @@ daemon_pid=$!
 for _ in $(seq 100); do [ -S var/run/intake.sock ] && break; sleep 0.1; done
 
 if [ -n "$fake_pid" ]; then
-  "$build_dir/orauditctl" submit --socket var/run/intake.sock examples/records.jsonl || true
+  # As applications do: written under a temporary name, then renamed into
+  # incoming/, so the daemon never reads half a file. A name of its own per
+  # run, since lines are told apart by file name and line number.
+  spool_name="records-$(date +%Y%m%dT%H%M%S).jsonl"
+  mkdir -p var/spool/incoming
+  cp examples/records.jsonl "var/spool/incoming/.$spool_name.tmp"
+  mv "var/spool/incoming/.$spool_name.tmp" "var/spool/incoming/$spool_name"
   cat <<MSG
 
-run-local: the sample records of examples/records.jsonl were submitted; their rows
-appear within a few seconds (one answers 404 twice first). Look at them with:
+run-local: the sample records of examples/records.jsonl were dropped into the spool
+(var/spool/incoming/$spool_name); the file moves to var/spool/done/ once they are
+stored, and their rows appear within a few seconds (one answers 404 twice first).
+Look at them with:
 
   sqlite3 -header -column var/audit.db \\
     "SELECT seq, request_id, model_used, provider, total_cost, meta_status, attempts FROM audit_log"
   tail -f var/audit.jsonl
 
 Send your own records:  $build_dir/orauditctl submit --socket var/run/intake.sock FILE
+or drop a *.jsonl file into var/spool/incoming/ (write it under a .tmp name, then rename).
 Stop with Ctrl-C.
 MSG
 fi

@@ -9,5 +9,8 @@ cd "$root"
 "$root/scripts/install-deps.sh"
 "$root/scripts/build.sh"
 
-cd "${BUILD_DIR:-$root/build}"
-ctest --output-on-failure --timeout 600 -j "$(nproc)" "$@"
+(cd "${BUILD_DIR:-$root/build}" && ctest --output-on-failure --timeout 600 -j "$(nproc)" "$@")
+
+# The record parser's libFuzzer target, built with clang in build-fuzz and
+# run for a bounded 30 seconds.
+"$root/scripts/fuzz.sh" 30

@@ -36,8 +36,8 @@ RowDigest DigestRow(const Row& row) {
 RowDigest DigestJsonLine(std::string_view text, std::string_view file, int64_t line_number) {
   StatusOr<Row> row = RowFromJsonLine(text);
   if (!row.ok()) {
-    return UnreadableRow(DescribeLine(file, line_number) + ": not a row: " +
-                         row.status().message());
+    return UnreadableRow(DescribeLine(file, line_number) +
+                         ": not a row: " + row.status().message());
   }
   std::string canonical_line, canonical;
   RowToJsonLineAndCanonicalForm(*row, &canonical_line, &canonical);

@@ -27,8 +27,8 @@ struct RowDigest {
   std::string prev_hash;
   std::string row_hash;
   std::string_view file;  // for a JSON line: its file (outlives the digest) ...
-  int64_t line = 0;        // ... and its 1-based line number
-  std::string problem;     // why the row does not hold on its own; empty if it does
+  int64_t line = 0;       // ... and its 1-based line number
+  std::string problem;    // why the row does not hold on its own; empty if it does
 };
 
 // "seq 17 (request_id r-17)" or "seq 17 (request_id r-17) at audit.jsonl

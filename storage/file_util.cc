@@ -15,11 +15,15 @@ Status PosixError(std::string_view operation, std::string_view path, int error) 
   const char* name = strerrorname_np(error);
   message.append(std::strerror(error)).append(" (").append(name ? name : "?").append(")");
   switch (error) {
-    case ENOENT: return Status::NotFound(std::move(message));
+    case ENOENT:
+      return Status::NotFound(std::move(message));
     case ENOSPC:
-    case EDQUOT: return Status::ResourceExhausted(std::move(message));
-    case EEXIST: return Status::AlreadyExists(std::move(message));
-    default: return Status::IoError(std::move(message));
+    case EDQUOT:
+      return Status::ResourceExhausted(std::move(message));
+    case EEXIST:
+      return Status::AlreadyExists(std::move(message));
+    default:
+      return Status::IoError(std::move(message));
   }
 }
 

@@ -2,7 +2,6 @@
 
 #include "storage/row_json.h"
 #include "storage/sha256.h"
-#include "storage/row_json.h"
 
 namespace orauditd {
 

@@ -27,8 +27,7 @@ class JsonlSink : public Sink {
  public:
   // Opens or creates `path` (and its folder). `rotate_bytes` 0 disables
   // rotation. Repairs a partial last line; see recovery_note().
-  static StatusOr<std::unique_ptr<JsonlSink>> Open(const std::string& path,
-                                                   int64_t rotate_bytes);
+  static StatusOr<std::unique_ptr<JsonlSink>> Open(const std::string& path, int64_t rotate_bytes);
   ~JsonlSink() override;
 
   JsonlSink(const JsonlSink&) = delete;
@@ -63,7 +62,7 @@ class JsonlSink : public Sink {
   std::string path_;
   int64_t rotate_bytes_;
   int fd_ = -1;
-  int64_t size_ = 0;             // of the current file, all of it durable
+  int64_t size_ = 0;               // of the current file, all of it durable
   int64_t first_seq_in_file_ = 0;  // 0 while the current file is empty
   int64_t last_seq_ = 0;
   Status failed_;  // sticky

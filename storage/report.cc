@@ -59,9 +59,12 @@ std::optional<std::string> TimeText(const std::optional<int64_t>& unix_ms) {
 
 ReportCell ReadCell(sqlite3_stmt* stmt, int col) {
   switch (sqlite3_column_type(stmt, col)) {
-    case SQLITE_INTEGER: return static_cast<int64_t>(sqlite3_column_int64(stmt, col));
-    case SQLITE_FLOAT: return sqlite3_column_double(stmt, col);
-    case SQLITE_NULL: return std::monostate();
+    case SQLITE_INTEGER:
+      return static_cast<int64_t>(sqlite3_column_int64(stmt, col));
+    case SQLITE_FLOAT:
+      return sqlite3_column_double(stmt, col);
+    case SQLITE_NULL:
+      return std::monostate();
     default: {
       const unsigned char* text = sqlite3_column_text(stmt, col);
       return std::string(reinterpret_cast<const char*>(text), sqlite3_column_bytes(stmt, col));
@@ -130,12 +133,23 @@ StatusOr<int64_t> ParseReportTime(std::string_view text, int64_t now_ms) {
     std::from_chars(text.data(), text.data() + text.size() - 1, count);
     int64_t unit_ms = 0;
     switch (text.back()) {
-      case 's': unit_ms = 1000; break;
-      case 'm': unit_ms = 60 * 1000; break;
-      case 'h': unit_ms = 3600 * 1000; break;
-      case 'd': unit_ms = 86400 * 1000; break;
-      case 'w': unit_ms = 7 * 86400 * 1000; break;
-      default: return Status::InvalidArgument("unknown unit in age '" + std::string(text) + "'");
+      case 's':
+        unit_ms = 1000;
+        break;
+      case 'm':
+        unit_ms = 60 * 1000;
+        break;
+      case 'h':
+        unit_ms = 3600 * 1000;
+        break;
+      case 'd':
+        unit_ms = 86400 * 1000;
+        break;
+      case 'w':
+        unit_ms = 7 * 86400 * 1000;
+        break;
+      default:
+        return Status::InvalidArgument("unknown unit in age '" + std::string(text) + "'");
     }
     return now_ms - count * unit_ms;
   }

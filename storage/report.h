@@ -26,11 +26,11 @@ enum class ReportKind { kDailyCost, kErrorRate, kTopSpenders };
 bool ParseReportKind(std::string_view name, ReportKind* kind);
 
 struct ReportFilter {
-  std::optional<int64_t> since_ms;  // timestamp >= since
-  std::optional<int64_t> until_ms;  // timestamp < until
-  std::optional<std::string> user;  // user_id =
+  std::optional<int64_t> since_ms;   // timestamp >= since
+  std::optional<int64_t> until_ms;   // timestamp < until
+  std::optional<std::string> user;   // user_id =
   std::optional<std::string> model;  // model_used =
-  int64_t limit = 10;               // rows of top-spenders
+  int64_t limit = 10;                // rows of top-spenders
 };
 
 // A NULL, an integer, a real or a text value, as SQLite returned it.

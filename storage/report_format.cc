@@ -150,9 +150,12 @@ bool ParseReportFormat(std::string_view name, ReportFormat* format) {
 
 std::string FormatReport(const ReportTable& table, ReportFormat format) {
   switch (format) {
-    case ReportFormat::kTable: return FormatTable(table);
-    case ReportFormat::kCsv: return FormatCsv(table);
-    case ReportFormat::kJson: return FormatJson(table);
+    case ReportFormat::kTable:
+      return FormatTable(table);
+    case ReportFormat::kCsv:
+      return FormatCsv(table);
+    case ReportFormat::kJson:
+      return FormatJson(table);
   }
   return "";
 }

@@ -17,9 +17,9 @@ Status CheckContiguous(const std::vector<Row>& rows, size_t first, int64_t last_
     int64_t seq = rows[i].seq;
     bool fits = seq == expected || (i == first && last_seq == 0 && seq > 0);
     if (!fits) {
-      return Status::FailedPrecondition(
-          std::string(context) + ": row seq " + std::to_string(seq) + " does not follow seq " +
-          std::to_string(expected - 1) + "; writing it would leave a gap in the hash chain");
+      return Status::FailedPrecondition(std::string(context) + ": row seq " + std::to_string(seq) +
+                                        " does not follow seq " + std::to_string(expected - 1) +
+                                        "; writing it would leave a gap in the hash chain");
     }
     expected = seq + 1;
   }

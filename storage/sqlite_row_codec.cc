@@ -3,6 +3,7 @@
 #include <cmath>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "common/time_format.h"
 
@@ -18,6 +19,35 @@ const char kAuditLogColumns[] =
     "metadata, duplicate_of, generation_json, resolved_at, prev_hash, row_hash";
 
 namespace {
+
+// Reads exactly the stored form "YYYY-MM-DD HH:MM:SS.SSS", which is what
+// FormatSqliteUtc writes; anything else (another spelling of the same
+// instant included) is refused. Faster than parsing RFC 3339 and formatting
+// the result back to compare, which showed in the verifier's profile.
+bool ParseStoredTime(std::string_view text, int64_t* unix_ms) {
+  static constexpr char kLayout[] = "0000-00-00 00:00:00.000";
+  if (text.size() != sizeof kLayout - 1) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    bool digit = text[i] >= '0' && text[i] <= '9';
+    if (kLayout[i] == '0' ? !digit : text[i] != kLayout[i]) return false;
+  }
+  auto number = [&text](size_t pos, size_t width) {
+    int64_t value = 0;
+    for (size_t i = pos; i < pos + width; ++i) value = value * 10 + (text[i] - '0');
+    return value;
+  };
+  int64_t year = number(0, 4), month = number(5, 2), day = number(8, 2);
+  int64_t hour = number(11, 2), minute = number(14, 2), second = number(17, 2);
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return false;
+  int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  // A day past the month's end would land in the next month.
+  int64_t check_year;
+  unsigned check_month, check_day;
+  CivilFromDays(days, &check_year, &check_month, &check_day);
+  if (check_month != month || check_day != day) return false;
+  *unix_ms = ((days * 24 + hour) * 60 + minute) * 60000 + second * 1000 + number(20, 3);
+  return true;
+}
 
 // Binds in column order; `next_` is the 1-based parameter index.
 class Binder {
@@ -102,14 +132,11 @@ class Reader {
   void Time(int64_t* out) {
     int col = next_++;
     if (!Expect(col, SQLITE_TEXT, "UTC text YYYY-MM-DD HH:MM:SS.SSS")) return;
-    std::string text = ColumnText(col);
-    StatusOr<int64_t> ms = ParseRfc3339Ms(text + "Z");
     // Only the stored form is accepted: another spelling of the same instant
     // would pass the hash yet change what date() and the reports see.
-    if (!ms.ok() || FormatSqliteUtc(*ms) != text) {
-      return Fail(col, "UTC text YYYY-MM-DD HH:MM:SS.SSS");
-    }
-    *out = *ms;
+    const unsigned char* text = sqlite3_column_text(stmt_, col);
+    std::string_view view(reinterpret_cast<const char*>(text), sqlite3_column_bytes(stmt_, col));
+    if (!ParseStoredTime(view, out)) Fail(col, "UTC text YYYY-MM-DD HH:MM:SS.SSS");
   }
   void Time(std::optional<int64_t>* out) {
     if (IsNull()) return Skip();

@@ -91,23 +91,24 @@ Status CheckOwnership(sqlite3* db, const std::string& path, int64_t version) {
         " is not orauditd's; refusing to modify another program's database");
   }
   if (version > kAuditSchemaVersion) {
-    return Status::FailedPrecondition(
-        context + ": schema version " + std::to_string(version) +
-        " is newer than this orauditd knows (" + std::to_string(kAuditSchemaVersion) +
-        "); refusing to open it (upgrade orauditd)");
+    return Status::FailedPrecondition(context + ": schema version " + std::to_string(version) +
+                                      " is newer than this orauditd knows (" +
+                                      std::to_string(kAuditSchemaVersion) +
+                                      "); refusing to open it (upgrade orauditd)");
   }
   if (version < 0) {
     return Status::FailedPrecondition(context + ": unknown schema version " +
                                       std::to_string(version) + "; refusing to open it");
   }
   if (version == 0) {
-    StatusOr<int64_t> tables = QueryInt(
-        db, "SELECT count(*) FROM sqlite_master WHERE name = 'audit_log'", context);
+    StatusOr<int64_t> tables =
+        QueryInt(db, "SELECT count(*) FROM sqlite_master WHERE name = 'audit_log'", context);
     if (!tables.ok()) return tables.status();
     if (*tables != 0) {
       return Status::FailedPrecondition(
-          context + ": an audit_log table exists that orauditd did not create "
-                    "(user_version 0); refusing to modify it (move it away or rename it)");
+          context +
+          ": an audit_log table exists that orauditd did not create "
+          "(user_version 0); refusing to modify it (move it away or rename it)");
     }
   }
   return Status::Ok();
@@ -132,9 +133,9 @@ Status MigrateAuditSchema(sqlite3* db, const std::string& path) {
   if (s.ok()) s = CheckOwnership(db, path, *version);
   for (int step = version.ok() ? static_cast<int>(*version) + 1 : 1;
        s.ok() && step <= kAuditSchemaVersion; ++step) {
-    s = ExecSql(db, kSteps[step - 1],
-                context + ": step " + std::to_string(step) + " of " +
-                    std::to_string(kAuditSchemaVersion));
+    s = ExecSql(
+        db, kSteps[step - 1],
+        context + ": step " + std::to_string(step) + " of " + std::to_string(kAuditSchemaVersion));
   }
   if (s.ok() && *version != kAuditSchemaVersion) {
     std::string pragmas = "PRAGMA user_version = " + std::to_string(kAuditSchemaVersion) +

@@ -11,12 +11,19 @@ namespace {
 // A writer may wait this long for a reader's checkpoint or a report's lock.
 constexpr int kBusyTimeoutMs = 5000;
 
-// 64 MiB of page cache (negative = KiB). Keeps the request_id index in
+// synchronous=FULL: a committed batch survives power loss, not only kill -9;
+// measured, it cost no throughput over NORMAL here (the disk's bandwidth,
+// not its syncs, bounds a batch of 1000 rows).
+// cache_size: 64 MiB (negative = KiB), which keeps the request_id index in
 // memory when clients send random ids (UUIDs), where inserts would
 // otherwise read a page from disk each.
+// wal_autocheckpoint: 64 MiB of WAL between checkpoints instead of 4 MiB;
+// pages that every batch touches (index leaves, the table's last page) are
+// then copied to the database once per checkpoint, not once per batch.
 constexpr char kPragmas[] =
     "PRAGMA synchronous = FULL;"
     "PRAGMA cache_size = -65536;"
+    "PRAGMA wal_autocheckpoint = 16384;"
     "PRAGMA foreign_keys = OFF;"
     "PRAGMA trusted_schema = OFF;";
 
@@ -61,8 +68,8 @@ Status SqliteSink::Prepare() {
   if (!insert.ok()) return insert.status();
   insert_ = std::move(*insert);
 
-  StatusOr<SqliteStmtPtr> max_seq = PrepareSql(
-      db_.get(), "SELECT MAX(seq) FROM audit_log", "sqlite prepare max(seq) " + path_);
+  StatusOr<SqliteStmtPtr> max_seq =
+      PrepareSql(db_.get(), "SELECT MAX(seq) FROM audit_log", "sqlite prepare max(seq) " + path_);
   if (!max_seq.ok()) return max_seq.status();
   max_seq_ = std::move(*max_seq);
   return Status::Ok();

@@ -6,17 +6,23 @@ namespace {
 Status::Code CodeFor(int rc) {
   switch (rc & 0xff) {
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return Status::Code::kUnavailable;
+    case SQLITE_LOCKED:
+      return Status::Code::kUnavailable;
     case SQLITE_FULL:
-    case SQLITE_NOMEM: return Status::Code::kResourceExhausted;
+    case SQLITE_NOMEM:
+      return Status::Code::kResourceExhausted;
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB: return Status::Code::kCorruption;
-    case SQLITE_CONSTRAINT: return Status::Code::kFailedPrecondition;
+    case SQLITE_NOTADB:
+      return Status::Code::kCorruption;
+    case SQLITE_CONSTRAINT:
+      return Status::Code::kFailedPrecondition;
     case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
     case SQLITE_READONLY:
-    case SQLITE_PERM: return Status::Code::kIoError;
-    default: return Status::Code::kInternal;
+    case SQLITE_PERM:
+      return Status::Code::kIoError;
+    default:
+      return Status::Code::kInternal;
   }
 }
 
@@ -24,46 +30,84 @@ Status::Code CodeFor(int rc) {
 
 const char* SqliteCodeName(int rc) {
   switch (rc) {
-    case SQLITE_CONSTRAINT_UNIQUE: return "SQLITE_CONSTRAINT_UNIQUE";
-    case SQLITE_CONSTRAINT_PRIMARYKEY: return "SQLITE_CONSTRAINT_PRIMARYKEY";
-    case SQLITE_CONSTRAINT_NOTNULL: return "SQLITE_CONSTRAINT_NOTNULL";
-    case SQLITE_CONSTRAINT_TRIGGER: return "SQLITE_CONSTRAINT_TRIGGER";
-    case SQLITE_IOERR_FSYNC: return "SQLITE_IOERR_FSYNC";
-    case SQLITE_IOERR_WRITE: return "SQLITE_IOERR_WRITE";
-    case SQLITE_IOERR_READ: return "SQLITE_IOERR_READ";
-    case SQLITE_READONLY_DBMOVED: return "SQLITE_READONLY_DBMOVED";
-    case SQLITE_BUSY_SNAPSHOT: return "SQLITE_BUSY_SNAPSHOT";
-    default: break;
+    case SQLITE_CONSTRAINT_UNIQUE:
+      return "SQLITE_CONSTRAINT_UNIQUE";
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+      return "SQLITE_CONSTRAINT_PRIMARYKEY";
+    case SQLITE_CONSTRAINT_NOTNULL:
+      return "SQLITE_CONSTRAINT_NOTNULL";
+    case SQLITE_CONSTRAINT_TRIGGER:
+      return "SQLITE_CONSTRAINT_TRIGGER";
+    case SQLITE_IOERR_FSYNC:
+      return "SQLITE_IOERR_FSYNC";
+    case SQLITE_IOERR_WRITE:
+      return "SQLITE_IOERR_WRITE";
+    case SQLITE_IOERR_READ:
+      return "SQLITE_IOERR_READ";
+    case SQLITE_READONLY_DBMOVED:
+      return "SQLITE_READONLY_DBMOVED";
+    case SQLITE_BUSY_SNAPSHOT:
+      return "SQLITE_BUSY_SNAPSHOT";
+    default:
+      break;
   }
   switch (rc & 0xff) {
-    case SQLITE_OK: return "SQLITE_OK";
-    case SQLITE_ERROR: return "SQLITE_ERROR";
-    case SQLITE_INTERNAL: return "SQLITE_INTERNAL";
-    case SQLITE_PERM: return "SQLITE_PERM";
-    case SQLITE_ABORT: return "SQLITE_ABORT";
-    case SQLITE_BUSY: return "SQLITE_BUSY";
-    case SQLITE_LOCKED: return "SQLITE_LOCKED";
-    case SQLITE_NOMEM: return "SQLITE_NOMEM";
-    case SQLITE_READONLY: return "SQLITE_READONLY";
-    case SQLITE_INTERRUPT: return "SQLITE_INTERRUPT";
-    case SQLITE_IOERR: return "SQLITE_IOERR";
-    case SQLITE_CORRUPT: return "SQLITE_CORRUPT";
-    case SQLITE_NOTFOUND: return "SQLITE_NOTFOUND";
-    case SQLITE_FULL: return "SQLITE_FULL";
-    case SQLITE_CANTOPEN: return "SQLITE_CANTOPEN";
-    case SQLITE_PROTOCOL: return "SQLITE_PROTOCOL";
-    case SQLITE_SCHEMA: return "SQLITE_SCHEMA";
-    case SQLITE_TOOBIG: return "SQLITE_TOOBIG";
-    case SQLITE_CONSTRAINT: return "SQLITE_CONSTRAINT";
-    case SQLITE_MISMATCH: return "SQLITE_MISMATCH";
-    case SQLITE_MISUSE: return "SQLITE_MISUSE";
-    case SQLITE_NOLFS: return "SQLITE_NOLFS";
-    case SQLITE_AUTH: return "SQLITE_AUTH";
-    case SQLITE_RANGE: return "SQLITE_RANGE";
-    case SQLITE_NOTADB: return "SQLITE_NOTADB";
-    case SQLITE_ROW: return "SQLITE_ROW";
-    case SQLITE_DONE: return "SQLITE_DONE";
-    default: return "SQLITE_UNKNOWN";
+    case SQLITE_OK:
+      return "SQLITE_OK";
+    case SQLITE_ERROR:
+      return "SQLITE_ERROR";
+    case SQLITE_INTERNAL:
+      return "SQLITE_INTERNAL";
+    case SQLITE_PERM:
+      return "SQLITE_PERM";
+    case SQLITE_ABORT:
+      return "SQLITE_ABORT";
+    case SQLITE_BUSY:
+      return "SQLITE_BUSY";
+    case SQLITE_LOCKED:
+      return "SQLITE_LOCKED";
+    case SQLITE_NOMEM:
+      return "SQLITE_NOMEM";
+    case SQLITE_READONLY:
+      return "SQLITE_READONLY";
+    case SQLITE_INTERRUPT:
+      return "SQLITE_INTERRUPT";
+    case SQLITE_IOERR:
+      return "SQLITE_IOERR";
+    case SQLITE_CORRUPT:
+      return "SQLITE_CORRUPT";
+    case SQLITE_NOTFOUND:
+      return "SQLITE_NOTFOUND";
+    case SQLITE_FULL:
+      return "SQLITE_FULL";
+    case SQLITE_CANTOPEN:
+      return "SQLITE_CANTOPEN";
+    case SQLITE_PROTOCOL:
+      return "SQLITE_PROTOCOL";
+    case SQLITE_SCHEMA:
+      return "SQLITE_SCHEMA";
+    case SQLITE_TOOBIG:
+      return "SQLITE_TOOBIG";
+    case SQLITE_CONSTRAINT:
+      return "SQLITE_CONSTRAINT";
+    case SQLITE_MISMATCH:
+      return "SQLITE_MISMATCH";
+    case SQLITE_MISUSE:
+      return "SQLITE_MISUSE";
+    case SQLITE_NOLFS:
+      return "SQLITE_NOLFS";
+    case SQLITE_AUTH:
+      return "SQLITE_AUTH";
+    case SQLITE_RANGE:
+      return "SQLITE_RANGE";
+    case SQLITE_NOTADB:
+      return "SQLITE_NOTADB";
+    case SQLITE_ROW:
+      return "SQLITE_ROW";
+    case SQLITE_DONE:
+      return "SQLITE_DONE";
+    default:
+      return "SQLITE_UNKNOWN";
   }
 }
 

@@ -11,9 +11,7 @@ namespace {
 // there are ill-formed. `*maximal` receives how many bytes form the maximal
 // ill-formed prefix, so that it is replaced by one U+FFFD.
 size_t WellFormedLength(std::string_view s, size_t pos, size_t* maximal) {
-  auto byte = [&](size_t i) -> uint8_t {
-    return i < s.size() ? static_cast<uint8_t>(s[i]) : 0;
-  };
+  auto byte = [&](size_t i) -> uint8_t { return i < s.size() ? static_cast<uint8_t>(s[i]) : 0; };
   uint8_t lead = byte(pos);
   *maximal = 1;
   if (lead < 0x80) return 1;

@@ -142,8 +142,9 @@ StatusOr<std::vector<JsonlFile>> OrderFiles(const std::vector<std::string>& path
     // A first line that is not a row fails the check, in its place.
     files.push_back({seq.ok() ? *seq : 0, path});
   }
-  std::stable_sort(files.begin(), files.end(),
-                   [](const JsonlFile& a, const JsonlFile& b) { return a.first_seq < b.first_seq; });
+  std::stable_sort(files.begin(), files.end(), [](const JsonlFile& a, const JsonlFile& b) {
+    return a.first_seq < b.first_seq;
+  });
   return files;
 }
 

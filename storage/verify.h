@@ -4,7 +4,8 @@
 //
 // Read-only: the database is opened with SQLITE_OPEN_READONLY, and can be
 // checked while the daemon writes to it (the check sees one snapshot).
-// Any thread; each call is independent.
+// Any thread; each call is independent, and hashes on worker threads of its
+// own (one per core, up to 8).
 #pragma once
 
 #include <cstdint>

@@ -12,6 +12,11 @@ constexpr const char* kUsage = R"(usage: orauditctl COMMAND [ARGS]
 
 commands:
   submit [--socket S] [FILE|-]     send NDJSON records to the daemon, print one reply per line
+  replay [--socket S] PATH...      send spool files (or the *.jsonl/*.ndjson files in folders)
+                                   to the daemon with progress; replaying again adds no rows
+  status [--metrics HOST:PORT | --config F] [--socket S]
+                                   what the running daemon is doing: queue depth, oldest
+                                   pending age, lookups in flight, outcomes, sink lag
   verify (--db F | --jsonl F...)   check the hash chain of an audit database or JSON lines files
   report KIND --db F [filters]     daily-cost | error-rate | top-spenders
                                    filters: --since T --until T --user U --model M
@@ -40,6 +45,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "submit") return orauditd::tools::RunSubmit(args);
+  if (command == "replay") return orauditd::tools::RunReplay(args);
+  if (command == "status") return orauditd::tools::RunStatus(args);
   if (command == "verify") return orauditd::tools::RunVerify(args);
   if (command == "report") return orauditd::tools::RunReport(args);
   std::fprintf(stderr, "orauditctl: unknown command \"%s\"\n\n%s", command.c_str(), kUsage);

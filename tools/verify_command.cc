@@ -59,8 +59,9 @@ int RunVerify(const Args& args) {
   if (!result->ok) {
     std::printf("FAILED at %s\n", result->first_bad.c_str());
     if (result->rows > 0) {
-      std::printf("the %lld rows before it hold (seq %lld..%lld)\n",
-                  static_cast<long long>(result->rows), static_cast<long long>(result->first_seq),
+      std::printf("%lld %s before it %s (seq %lld..%lld)\n", static_cast<long long>(result->rows),
+                  result->rows == 1 ? "row" : "rows", result->rows == 1 ? "holds" : "hold",
+                  static_cast<long long>(result->first_seq),
                   static_cast<long long>(result->last_seq));
     }
     std::fflush(stdout);

@@ -117,6 +117,43 @@ TEST(ConfigTest, PrintedConfigParsesBackToTheSameValues) {
   EXPECT_NE(yaml.find("***"), std::string::npos) << "key values are masked";
 }
 
+TEST(ConfigTest, LogFormatIsTextByDefaultJsonOnRequestAndNothingElse) {
+  EXPECT_EQ(ParseConfig("", "t")->log_format, "text");
+  auto json = ParseConfig("log: { format: json }\n", "t");
+  ASSERT_TRUE(json.ok()) << json.status().ToString();
+  EXPECT_EQ(json->log_format, "json");
+  EXPECT_NE(ConfigToYaml(*json).find("  format: json\n"), std::string::npos);
+
+  auto bad = ParseConfig("log: { format: xml }\n", "t");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("log.format: expected text or json"), std::string::npos)
+      << bad.status().ToString();
+  auto typo = ParseConfig("log: { fromat: json }\n", "t");
+  ASSERT_FALSE(typo.ok());
+  EXPECT_NE(typo.status().message().find("did you mean log.format?"), std::string::npos)
+      << typo.status().ToString();
+}
+
+TEST(ConfigTest, MetricsListenMustBeHostColonPortOrNull) {
+  EXPECT_EQ(ParseConfig("", "t")->metrics_listen, "127.0.0.1:9464");
+  EXPECT_EQ(ParseConfig("metrics: { listen: null }\n", "t")->metrics_listen, "");
+  EXPECT_TRUE(ParseConfig("metrics: { listen: \"[::1]:9100\" }\n", "t").ok());
+  auto bad = ParseConfig("metrics: { listen: 9464 }\n", "t");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("metrics.listen"), std::string::npos)
+      << bad.status().ToString();
+}
+
+TEST(ConfigTest, TheSystemdUnitsConfigParses) {
+  auto config = LoadConfigFile(std::string(ORAUDITD_SOURCE_DIR) + "/etc/orauditd.service.yaml");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->keys.at("default").file, "openrouter_api_key");
+  EXPECT_EQ(config->socket_path, "/run/orauditd/intake.sock");
+  EXPECT_EQ(config->spool_dir, "/var/spool/orauditd");
+  EXPECT_EQ(config->jsonl_path, "/var/log/orauditd/audit.jsonl");
+  EXPECT_EQ(config->data_dir, "/var/lib/orauditd");
+}
+
 TEST(ConfigTest, MissingFileIsAnErrorNamingIt) {
   testing::TempDir dir;
   auto config = LoadConfigFile(dir.File("nope.yaml"));

@@ -152,7 +152,7 @@ Status BlockingHttpClient::ReadChunked(std::string* out) {
     StatusOr<std::string> line = ReadLine();
     if (!line.ok()) return line.status();
     size_t size = 0;
-    std::string_view text = TrimSpaces(line->substr(0, line->find(';')));
+    std::string_view text = TrimSpaces(std::string_view(*line).substr(0, line->find(';')));
     auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), size, 16);
     if (ec != std::errc() || text.empty()) return Status::Corruption("bad chunk size line");
     if (size == 0) {

@@ -141,8 +141,8 @@ TEST_F(FakeControlTest, UnknownEndpointsAndMethods) {
 
 TEST_F(FakeControlTest, LargeScriptPostGetsContinue) {
   StartFake();
-  std::string script = R"({"big": {"data": {"external_user": ")" + std::string(100000, 'u') +
-                       R"("}}})";
+  std::string script =
+      R"({"big": {"data": {"external_user": ")" + std::string(100000, 'u') + R"("}}})";
   StatusOr<BlockingHttpClient> client = BlockingHttpClient::Connect(fake_.port());
   ASSERT_TRUE(client.ok());
   ASSERT_TRUE(client

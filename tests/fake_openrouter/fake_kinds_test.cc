@@ -36,8 +36,8 @@ TEST_F(FakeKindsTest, OkAppliesDataOverridesAndCostShortcut) {
 
 TEST_F(FakeKindsTest, StepDataAndRemoveApplyOnTopOfScriptData) {
   Script(R"({"g": {"data": {"is_byok": true}, "remove": ["router"],
-                   "steps": [{"kind": "ok", "data": {"total_cost": 0, "upstream_inference_cost": 19},
-                              "remove": ["workspace_id"]}]}})");
+                   "steps": [{"kind": "ok", "remove": ["workspace_id"],
+                              "data": {"total_cost": 0, "upstream_inference_cost": 19}}]}})");
   simdjson::dom::object data = Parse(Generation("g").body)["data"].get_object().value();
   EXPECT_TRUE(bool(data["is_byok"]));
   EXPECT_EQ(int64_t(data["total_cost"]), 0);

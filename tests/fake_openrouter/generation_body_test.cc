@@ -119,7 +119,9 @@ TEST(GenerationBodyTest, BodyIsValidJsonWithTheIdAndCost) {
 
 TEST(GenerationBodyTest, OverridesReplaceAppendAndRemove) {
   DataFields fields = DefaultDataFields("g", 0, Era::k2026_08);
-  ApplyOverrides({{"model", "\"a/b\""}, {"new_key", "[1]"}}, &fields);
+  // Keys of appended fields point into the overrides, which must outlive them.
+  std::vector<RawField> overrides = {{"model", "\"a/b\""}, {"new_key", "[1]"}};
+  ApplyOverrides(overrides, &fields);
   RemoveField("router", &fields);
   EXPECT_EQ(FindField(fields, "model")->json, "\"a/b\"");
   EXPECT_EQ(fields.back().key, "new_key");

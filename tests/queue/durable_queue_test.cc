@@ -171,5 +171,102 @@ TEST_F(DurableQueueTest, UnparkAllMakesParkedRecordsDueNow) {
   EXPECT_FALSE((*due)[0].parked);
 }
 
+TEST_F(DurableQueueTest, AnswerAfterItsLeaseWasTakenOverChangesNothing) {
+  auto queue = Open();
+  ASSERT_TRUE(queue->Enqueue({MakeRecord("a", 100)})[0].status.ok());
+  QueuedRecord first = (*queue->TakeDue(100, 1, 200))[0];
+  // A stalled loop: the lease ended and the record was handed out again.
+  QueuedRecord second = (*queue->TakeDue(300, 1, 500))[0];
+  ASSERT_EQ(second.due_ms, 500);
+
+  QueuedRecord late = first;
+  late.due_ms = 9000;
+  EXPECT_EQ(queue->Reschedule(late, first.due_ms).code(), Status::Code::kFailedPrecondition);
+  std::vector<DurableQueue::Finished> stale = {
+      {first, BuildRow(first, std::nullopt, "unresolved", "late", 400)}};
+  ASSERT_TRUE(queue->Finalize(&stale).ok());
+  EXPECT_TRUE(stale.empty()) << "the late answer gets no row";
+  EXPECT_EQ(queue->last_seq(), 0);
+
+  std::vector<DurableQueue::Finished> current = {
+      {second, BuildRow(second, std::nullopt, "resolved", "", 600)}};
+  ASSERT_TRUE(queue->Finalize(&current).ok());
+  ASSERT_EQ(current.size(), 1u);
+  EXPECT_EQ(current[0].row.seq, 1);
+  std::vector<DurableQueue::Finished> again = {
+      {second, BuildRow(second, std::nullopt, "resolved", "", 700)}};
+  ASSERT_TRUE(queue->Finalize(&again).ok());
+  EXPECT_TRUE(again.empty()) << "one record, one row";
+  EXPECT_EQ(queue->last_seq(), 1);
+}
+
+TEST_F(DurableQueueTest, ALeasedRecordIsNotParkedSoAReloadLeavesItAlone) {
+  auto queue = Open();
+  queue->Enqueue({MakeRecord("a", 100)});
+  QueuedRecord taken = (*queue->TakeDue(100, 1, 5000))[0];
+  int64_t lease = taken.due_ms;
+  taken.parked = true;
+  taken.due_ms = 10'000;
+  ASSERT_TRUE(queue->Reschedule(taken, lease).ok());
+  QueuedRecord in_flight = (*queue->TakeDue(10'000, 1, 20'000))[0];
+  EXPECT_FALSE(in_flight.parked);
+  EXPECT_EQ(*queue->UnparkAll(10'001), 0u) << "in flight, not waiting on a key";
+  EXPECT_TRUE(queue->TakeDue(19'999, 10, 30'000)->empty());
+}
+
+TEST_F(DurableQueueTest, RecordsDueBeforeEarlierScansAreStillFound) {
+  auto queue = Open();
+  queue->Enqueue({MakeRecord("late", 1000)});
+  EXPECT_TRUE(queue->TakeDue(500, 10, 5000)->empty());
+  // Scans start past what they have seen; every write below that point
+  // must pull the start back.
+  queue->Enqueue({MakeRecord("early", 100)});
+  EXPECT_EQ(queue->NextDueMs(), 100);
+  QueuedRecord early = (*queue->TakeDue(600, 10, 700))[0];
+  EXPECT_EQ(early.record.request_id, "early");
+  int64_t lease = early.due_ms;
+  early.due_ms = 650;
+  ASSERT_TRUE(queue->Reschedule(early, lease).ok());
+  auto due = queue->TakeDue(1000, 10, 5000);
+  ASSERT_EQ(due->size(), 2u);
+  EXPECT_EQ((*due)[0].record.request_id, "early");
+  EXPECT_EQ((*due)[1].record.request_id, "late");
+}
+
+TEST_F(DurableQueueTest, ASkippedRecordIsFoundByTheNextScan) {
+  auto queue = Open();
+  queue->Enqueue({MakeRecord("busy", 100), MakeRecord("free", 200)});
+  auto first = queue->TakeDue(300, 10, 5000, [](const std::string& id) { return id == "busy"; });
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_EQ((*first)[0].record.request_id, "free");
+  auto second = queue->TakeDue(300, 10, 5000);
+  ASSERT_EQ(second->size(), 1u);
+  EXPECT_EQ((*second)[0].record.request_id, "busy");
+}
+
+TEST_F(DurableQueueTest, ThousandsOfFinishedRecordsLeaveTheScheduleUsable) {
+  auto queue = Open();
+  std::vector<QueuedRecord> batch;
+  for (int i = 0; i < 5000; ++i) batch.push_back(MakeRecord("r" + std::to_string(i), 100 + i));
+  queue->Enqueue(std::move(batch));
+  while (true) {
+    auto taken = queue->TakeDue(1'000'000, 512, 2'000'000);
+    ASSERT_TRUE(taken.ok());
+    if (taken->empty()) break;
+    std::vector<DurableQueue::Finished> finished;
+    for (const auto& q : *taken) {
+      finished.push_back({q, BuildRow(q, std::nullopt, "resolved", "", 3000)});
+    }
+    ASSERT_TRUE(queue->Finalize(&finished).ok());
+  }
+  EXPECT_EQ(queue->last_seq(), 5000);
+  EXPECT_FALSE(queue->NextDueMs().has_value());
+  queue->Enqueue({MakeRecord("next", 50)});
+  EXPECT_EQ(queue->NextDueMs(), 50);
+  auto next = queue->TakeDue(1'000'001, 10, 2'000'000);
+  ASSERT_EQ(next->size(), 1u);
+  EXPECT_EQ((*next)[0].record.request_id, "next");
+}
+
 }  // namespace
 }  // namespace orauditd

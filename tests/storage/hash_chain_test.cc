@@ -22,16 +22,16 @@ TEST(HashChainTest, GenesisIsSixtyFourZeros) {
 }
 
 TEST(HashChainTest, ThreeRowChainMatchesAnIndependentComputation) {
-  EXPECT_EQ(ComputeRowHash(kGenesisHash, testing::GoldenRowA()), kHashA);
-  EXPECT_EQ(ComputeRowHash(kHashA, testing::GoldenRowB()), kHashB);
-  EXPECT_EQ(ComputeRowHash(kHashB, testing::GoldenRowC()), kHashC);
+  EXPECT_EQ(ComputeRowHash(kGenesisHash, fixtures::GoldenRowA()), kHashA);
+  EXPECT_EQ(ComputeRowHash(kHashA, fixtures::GoldenRowB()), kHashB);
+  EXPECT_EQ(ComputeRowHash(kHashB, fixtures::GoldenRowC()), kHashC);
 }
 
 TEST(HashChainTest, SealLinksRowsAndAdvances) {
   HashChain chain(kGenesisHash);
-  Row a = testing::GoldenRowA();
-  Row b = testing::GoldenRowB();
-  Row c = testing::GoldenRowC();
+  Row a = fixtures::GoldenRowA();
+  Row b = fixtures::GoldenRowB();
+  Row c = fixtures::GoldenRowC();
   chain.Seal(&a);
   chain.Seal(&b);
   chain.Seal(&c);
@@ -46,20 +46,20 @@ TEST(HashChainTest, SealLinksRowsAndAdvances) {
 
 TEST(HashChainTest, ContinuesFromAStoredHead) {
   HashChain chain(kHashB);
-  Row c = testing::GoldenRowC();
+  Row c = fixtures::GoldenRowC();
   chain.Seal(&c);
   EXPECT_EQ(c.row_hash, kHashC);
 }
 
 TEST(HashChainTest, HashIgnoresTheRowsOwnHashFields) {
-  Row a = testing::GoldenRowA();
+  Row a = fixtures::GoldenRowA();
   a.prev_hash = "something else";
   a.row_hash = "stale";
   EXPECT_EQ(ComputeRowHash(kGenesisHash, a), kHashA);
 }
 
 TEST(HashChainTest, AnyChangeChangesTheHash) {
-  Row base = testing::GoldenRowA();
+  Row base = fixtures::GoldenRowA();
   std::vector<Row> edits(5, base);
   edits[0].total_cost = 8.41006e-05;
   edits[1].seq = 2;

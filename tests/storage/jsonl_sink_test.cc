@@ -1,6 +1,8 @@
 #include "storage/jsonl_sink.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/resource.h>
 
 #include <filesystem>
 
@@ -12,9 +14,9 @@
 namespace orauditd {
 namespace {
 
-using testing::Lines;
-using testing::MakeChain;
-using testing::ReadFile;
+using fixtures::Lines;
+using fixtures::MakeChain;
+using fixtures::ReadFile;
 
 class JsonlSinkTest : public ::testing::Test {
  protected:
@@ -30,7 +32,7 @@ class JsonlSinkTest : public ::testing::Test {
     return out;
   }
 
-  testing::TempDir dir_;
+  fixtures::TempDir dir_;
   std::string path_ = dir_.File("log/audit.jsonl");
 };
 
@@ -90,8 +92,7 @@ TEST_F(JsonlSinkTest, RotatesBySizeNamingFilesByTheirFirstSeq) {
     EXPECT_LE(static_cast<int64_t>(content.size()), rotate_bytes) << name;
     all += content;
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"audit.jsonl.000000000001",
-                                             "audit.jsonl.000000000004",
+  EXPECT_EQ(names, (std::vector<std::string>{"audit.jsonl.000000000001", "audit.jsonl.000000000004",
                                              "audit.jsonl.000000000007"}));
   all += ReadFile(path_);
   EXPECT_EQ(all, Joined(rows));
@@ -154,12 +155,11 @@ TEST_F(JsonlSinkTest, TornLastLineIsTruncatedOnOpen) {
     ASSERT_TRUE(sink->Write({rows.begin(), rows.begin() + 3}).ok());
   }
   std::string torn = RowToJsonLine(rows[3]).substr(0, 57);
-  testing::AppendFile(path_, torn);
+  fixtures::AppendFile(path_, torn);
 
   auto sink = OpenSink();
-  EXPECT_EQ(sink->recovery_note(),
-            "truncated a partial last line of 57 bytes from " + path_ +
-                " (a write cut short by a crash)");
+  EXPECT_EQ(sink->recovery_note(), "truncated a partial last line of 57 bytes from " + path_ +
+                                       " (a write cut short by a crash)");
   EXPECT_EQ(*sink->LastSeq(), 3);
   ASSERT_TRUE(sink->Write({rows[3]}).ok());
   EXPECT_EQ(ReadFile(path_), Joined(rows));
@@ -167,7 +167,7 @@ TEST_F(JsonlSinkTest, TornLastLineIsTruncatedOnOpen) {
 
 TEST_F(JsonlSinkTest, TornOnlyLineLeavesAnEmptyFile) {
   std::filesystem::create_directories(dir_.File("log"));
-  testing::WriteFile(path_, "{\"app\":\"x");
+  fixtures::WriteFile(path_, "{\"app\":\"x");
   auto sink = OpenSink();
   EXPECT_NE(sink->recovery_note(), "");
   EXPECT_EQ(*sink->LastSeq(), 0);
@@ -176,7 +176,7 @@ TEST_F(JsonlSinkTest, TornOnlyLineLeavesAnEmptyFile) {
 
 TEST_F(JsonlSinkTest, ALastLineThatIsNotARowIsRefused) {
   std::filesystem::create_directories(dir_.File("log"));
-  testing::WriteFile(path_, RowToJsonLine(MakeChain(1, 1)[0]) + "\ngarbage\n");
+  fixtures::WriteFile(path_, RowToJsonLine(MakeChain(1, 1)[0]) + "\ngarbage\n");
   StatusOr<std::unique_ptr<JsonlSink>> sink = JsonlSink::Open(path_, 0);
   ASSERT_FALSE(sink.ok());
   EXPECT_EQ(sink.status().code(), Status::Code::kCorruption);
@@ -188,7 +188,7 @@ TEST_F(JsonlSinkTest, NeverOverwritesARotatedFile) {
   std::vector<Row> rows = MakeChain(1, 3);
   auto sink = OpenSink(10);
   ASSERT_TRUE(sink->Write({rows[0]}).ok());
-  testing::WriteFile(RotatedJsonlName(path_, 1), "shipped already\n");
+  fixtures::WriteFile(RotatedJsonlName(path_, 1), "shipped already\n");
 
   Status s = sink->Write(rows);
   EXPECT_EQ(s.code(), Status::Code::kAlreadyExists);
@@ -196,6 +196,34 @@ TEST_F(JsonlSinkTest, NeverOverwritesARotatedFile) {
   // Sticky: the sink does not carry on past a failure it cannot explain.
   EXPECT_EQ(sink->Write(rows).code(), Status::Code::kAlreadyExists);
   EXPECT_EQ(ReadFile(path_), Joined({rows[0]}));
+}
+
+// A write cut short (here by RLIMIT_FSIZE, as a full disk would) is rolled
+// back to the last whole line, and the next batch goes on from there.
+TEST_F(JsonlSinkTest, ShortWriteIsRolledBack) {
+  std::vector<Row> rows = MakeChain(1, 6);
+  auto sink = OpenSink();
+  ASSERT_TRUE(sink->Write({rows[0], rows[1]}).ok());
+  std::string before = ReadFile(path_);
+
+  struct sigaction ignore = {}, saved = {};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGXFSZ, &ignore, &saved);
+  struct rlimit limit = {}, saved_limit = {};
+  getrlimit(RLIMIT_FSIZE, &saved_limit);
+  limit.rlim_cur = before.size() + 100;
+  limit.rlim_max = saved_limit.rlim_max;
+  setrlimit(RLIMIT_FSIZE, &limit);
+  Status s = sink->Write({rows[2], rows[3]});
+  setrlimit(RLIMIT_FSIZE, &saved_limit);
+  sigaction(SIGXFSZ, &saved, nullptr);
+
+  EXPECT_EQ(s.code(), Status::Code::kIoError);
+  EXPECT_NE(s.message().find("(EFBIG)"), std::string::npos) << s.message();
+  EXPECT_EQ(ReadFile(path_), before);
+  EXPECT_EQ(*sink->LastSeq(), 2);
+  ASSERT_TRUE(sink->Write({rows.begin() + 2, rows.end()}).ok());
+  EXPECT_EQ(ReadFile(path_), Joined(rows));
 }
 
 }  // namespace

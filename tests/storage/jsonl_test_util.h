@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace orauditd::testing {
+namespace orauditd::fixtures {
 
 inline std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -32,4 +32,4 @@ inline std::vector<std::string> Lines(const std::string& content) {
   return lines;
 }
 
-}  // namespace orauditd::testing
+}  // namespace orauditd::fixtures

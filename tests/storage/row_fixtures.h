@@ -15,7 +15,7 @@
 #include "storage/hash_chain.h"
 #include "storage/row.h"
 
-namespace orauditd::testing {
+namespace orauditd::fixtures {
 
 // Every kind of field: exponent costs, a negative discount, integers, 0,
 // escapes, non-ASCII text, and metadata whose keys sort differently by
@@ -172,7 +172,9 @@ inline std::vector<Row> MakeChain(int64_t first_seq, int64_t count,
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "orauditd-test-XXXXXX");
+    // mkdtemp's template ends in six X.
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "orauditd-test-").string() + std::string(6, 'X');
     path_ = mkdtemp(pattern.data()) ? pattern : std::string();
   }
   ~TempDir() {
@@ -189,4 +191,4 @@ class TempDir {
   std::string path_;
 };
 
-}  // namespace orauditd::testing
+}  // namespace orauditd::fixtures

@@ -14,8 +14,8 @@
 namespace orauditd {
 namespace {
 
-using testing::MakeChain;
-using testing::RawDb;
+using fixtures::MakeChain;
+using fixtures::RawDb;
 
 class SqliteSinkTest : public ::testing::Test {
  protected:
@@ -40,7 +40,7 @@ class SqliteSinkTest : public ::testing::Test {
     sqlite3_finalize(stmt);
   }
 
-  testing::TempDir dir_;
+  fixtures::TempDir dir_;
   std::string path_ = dir_.File("audit.db");
 };
 
@@ -71,13 +71,13 @@ TEST_F(SqliteSinkTest, IndexesAndUniqueKeys) {
   std::vector<std::string> indexed = db.Rows(
       "SELECT ii.name, il.\"unique\" FROM pragma_index_list('audit_log') il, "
       "pragma_index_info(il.name) ii ORDER BY 1");
-  EXPECT_EQ(indexed, (std::vector<std::string>{"generation_id|0", "model_used|0",
-                                               "request_id|1", "timestamp|0", "user_id|0"}));
+  EXPECT_EQ(indexed, (std::vector<std::string>{"generation_id|0", "model_used|0", "request_id|1",
+                                               "timestamp|0", "user_id|0"}));
 }
 
 TEST_F(SqliteSinkTest, StoresRowsAsTheContractSays) {
   auto sink = OpenSink();
-  std::vector<Row> rows = {testing::GoldenRowA(), testing::GoldenRowB()};
+  std::vector<Row> rows = {fixtures::GoldenRowA(), fixtures::GoldenRowB()};
   HashChain chain(kGenesisHash);
   for (Row& row : rows) chain.Seal(&row);
   ASSERT_TRUE(sink->Write(rows).ok());
@@ -96,7 +96,7 @@ TEST_F(SqliteSinkTest, StoresRowsAsTheContractSays) {
 
 TEST_F(SqliteSinkTest, ReadsBackWhatItWrote) {
   auto sink = OpenSink();
-  std::vector<Row> rows = {testing::GoldenRowA(), testing::GoldenRowB(), testing::GoldenRowC()};
+  std::vector<Row> rows = {fixtures::GoldenRowA(), fixtures::GoldenRowB(), fixtures::GoldenRowC()};
   HashChain chain(kGenesisHash);
   for (Row& row : rows) chain.Seal(&row);
   ASSERT_TRUE(sink->Write(rows).ok());
@@ -110,6 +110,37 @@ TEST_F(SqliteSinkTest, ReadsBackWhatItWrote) {
     StatusOr<Row> got = ReadRow(stmt);
     ASSERT_TRUE(got.ok()) << got.status().ToString();
     EXPECT_EQ(RowToJsonLine(*got), RowToJsonLine(expected));
+  }
+  sqlite3_finalize(stmt);
+}
+
+TEST_F(SqliteSinkTest, TimesReadBackExactly) {
+  auto sink = OpenSink();
+  const int64_t times[] = {0, 1830297600000 /* 2028-01-01 */, 1835481599999 /* 2028-02-29 end */,
+                           253402300799999 /* 9999-12-31T23:59:59.999Z */};
+  std::vector<Row> rows;
+  HashChain chain(kGenesisHash);
+  for (int64_t ms : times) {
+    rows.push_back(fixtures::MakeRow(static_cast<int64_t>(rows.size()) + 1));
+    rows.back().timestamp_ms = ms;
+    rows.back().resolved_at_ms = ms;
+    chain.Seal(&rows.back());
+  }
+  ASSERT_TRUE(sink->Write(rows).ok());
+
+  RawDb db(path_);
+  EXPECT_EQ(db.One("SELECT group_concat(timestamp, ',') FROM audit_log"),
+            "1970-01-01 00:00:00.000,2028-01-01 00:00:00.000,2028-02-29 23:59:59.999,"
+            "9999-12-31 23:59:59.999");
+  sqlite3_stmt* stmt = nullptr;
+  std::string sql = std::string("SELECT ") + kAuditLogColumns + " FROM audit_log ORDER BY seq";
+  ASSERT_EQ(sqlite3_prepare_v2(db.get(), sql.c_str(), -1, &stmt, nullptr), SQLITE_OK);
+  for (int64_t ms : times) {
+    ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+    StatusOr<Row> got = ReadRow(stmt);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_EQ(got->timestamp_ms, ms);
+    EXPECT_EQ(got->resolved_at_ms, ms);
   }
   sqlite3_finalize(stmt);
 }
@@ -158,8 +189,7 @@ TEST_F(SqliteSinkTest, GapIsRefusedAndNothingOfTheBatchIsWritten) {
   ASSERT_TRUE(sink->Write({rows[0], rows[1], rows[2]}).ok());
   Status s = sink->Write({rows[3], rows[5]});
   EXPECT_EQ(s.code(), Status::Code::kFailedPrecondition);
-  EXPECT_NE(s.message().find("row seq 6 does not follow seq 4"), std::string::npos)
-      << s.message();
+  EXPECT_NE(s.message().find("row seq 6 does not follow seq 4"), std::string::npos) << s.message();
   EXPECT_EQ(*sink->LastSeq(), 3);
 }
 
@@ -242,9 +272,10 @@ TEST_F(SqliteSinkTest, MigratesVersionTwo) {
 TEST_F(SqliteSinkTest, RefusesANewerSchemaAndLeavesItAlone) {
   {
     RawDb db(path_);
-    db.Exec("CREATE TABLE audit_log (seq INTEGER PRIMARY KEY, future TEXT);"
-            "INSERT INTO audit_log VALUES (1, 'x');"
-            "PRAGMA user_version = 9");
+    db.Exec(
+        "CREATE TABLE audit_log (seq INTEGER PRIMARY KEY, future TEXT);"
+        "INSERT INTO audit_log VALUES (1, 'x');"
+        "PRAGMA user_version = 9");
   }
   StatusOr<std::unique_ptr<SqliteSink>> sink = SqliteSink::Open(path_);
   ASSERT_FALSE(sink.ok());
@@ -260,8 +291,9 @@ TEST_F(SqliteSinkTest, RefusesANewerSchemaAndLeavesItAlone) {
 TEST_F(SqliteSinkTest, RefusesAnAuditLogItDidNotCreate) {
   {
     RawDb db(path_);
-    db.Exec("CREATE TABLE audit_log (id INTEGER PRIMARY KEY, timestamp TEXT, total_cost REAL);"
-            "INSERT INTO audit_log VALUES (1, '2026-01-01 00:00:00', 0.5)");
+    db.Exec(
+        "CREATE TABLE audit_log (id INTEGER PRIMARY KEY, timestamp TEXT, total_cost REAL);"
+        "INSERT INTO audit_log VALUES (1, '2026-01-01 00:00:00', 0.5)");
   }
   StatusOr<std::unique_ptr<SqliteSink>> sink = SqliteSink::Open(path_);
   ASSERT_FALSE(sink.ok());
@@ -288,7 +320,7 @@ TEST_F(SqliteSinkTest, ClassicQueriesRunUnchanged) {
   HashChain chain(kGenesisHash);
   std::vector<Row> rows;
   for (int i = 1; i <= 6; ++i) {
-    Row row = testing::MakeRow(i);
+    Row row = fixtures::MakeRow(i);
     row.timestamp_ms = now_ms - (i <= 4 ? 3600 * 1000 : 3 * 86400 * 1000);
     row.model_used = i % 2 ? "m-odd" : "m-even";
     row.user_id = i <= 2 ? "alice" : "bob";

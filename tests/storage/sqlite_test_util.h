@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace orauditd::testing {
+namespace orauditd::fixtures {
 
 class RawDb {
  public:
@@ -56,4 +56,4 @@ class RawDb {
   sqlite3* db_ = nullptr;
 };
 
-}  // namespace orauditd::testing
+}  // namespace orauditd::fixtures

@@ -21,12 +21,16 @@ TEST(Utf8Test, EachMaximalIllFormedPartBecomesOneReplacement) {
     std::string out;
   };
   std::vector<Case> cases = {
-      {"a\xFF" "b", std::string("a") + kFffd + "b"},
-      {"\xC0\xAF", std::string(kFffd) + kFffd},                 // overlong
-      {"\xED\xA0\x80", std::string(kFffd) + kFffd + kFffd},     // surrogate
+      {"a\xFF"
+       "b",
+       std::string("a") + kFffd + "b"},
+      {"\xC0\xAF", std::string(kFffd) + kFffd},                          // overlong
+      {"\xED\xA0\x80", std::string(kFffd) + kFffd + kFffd},              // surrogate
       {"\xF4\x90\x80\x80", std::string(kFffd) + kFffd + kFffd + kFffd},  // > U+10FFFF
-      {"\xE2\x82", kFffd},                                       // truncated
-      {"\xF0\x9F\x98" "x", std::string(kFffd) + "x"},
+      {"\xE2\x82", kFffd},                                               // truncated
+      {"\xF0\x9F\x98"
+       "x",
+       std::string(kFffd) + "x"},
   };
   for (const Case& c : cases) {
     EXPECT_FALSE(IsValidUtf8(c.in));

@@ -16,11 +16,11 @@
 namespace orauditd {
 namespace {
 
-using testing::Lines;
-using testing::MakeChain;
-using testing::RawDb;
-using testing::ReadFile;
-using testing::WriteFile;
+using fixtures::Lines;
+using fixtures::MakeChain;
+using fixtures::RawDb;
+using fixtures::ReadFile;
+using fixtures::WriteFile;
 
 bool StartsWith(const std::string& text, const std::string& prefix) {
   return text.rfind(prefix, 0) == 0;
@@ -39,7 +39,8 @@ class VerifyDatabaseTest : public ::testing::Test {
   void Tamper(const std::string& sql) {
     RawDb db(path_);
     ASSERT_EQ(db.Exec("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; "
-                      "DROP TRIGGER audit_log_no_replace; " + sql),
+                      "DROP TRIGGER audit_log_no_replace; " +
+                      sql),
               "");
   }
 
@@ -49,7 +50,7 @@ class VerifyDatabaseTest : public ::testing::Test {
     return result.ok() ? *result : VerifyResult();
   }
 
-  testing::TempDir dir_;
+  fixtures::TempDir dir_;
   std::string path_ = dir_.File("audit.db");
   std::vector<Row> rows_;
 };
@@ -94,30 +95,33 @@ TEST_F(VerifyDatabaseTest, DeletedRowIsNamed) {
 }
 
 TEST_F(VerifyDatabaseTest, RenumberedRowsAfterADeleteAreCaught) {
-  Tamper("DELETE FROM audit_log WHERE seq = 17; "
-         "UPDATE audit_log SET seq = seq - 1 WHERE seq > 17");
+  Tamper(
+      "DELETE FROM audit_log WHERE seq = 17; "
+      "UPDATE audit_log SET seq = seq - 1 WHERE seq > 17");
   VerifyResult result = Verify();
   EXPECT_TRUE(StartsWith(result.first_bad, "seq 17 (request_id r-18): prev_hash does not match"))
       << result.first_bad;
 }
 
 TEST_F(VerifyDatabaseTest, InsertedRowIsNamed) {
-  Row fake = testing::MakeRow(31, "r-fake");
+  Row fake = fixtures::MakeRow(31, "r-fake");
   fake.prev_hash = std::string(64, '1');
   fake.row_hash = ComputeRowHash(fake.prev_hash, fake);
-  Tamper("INSERT INTO audit_log (seq, timestamp, request_id, status, meta_status, attempts, "
-         "key, source, prev_hash, row_hash) SELECT 31, timestamp, 'r-fake', status, "
-         "meta_status, attempts, key, source, '" + fake.prev_hash + "', '" + fake.row_hash +
-         "' FROM audit_log WHERE seq = 30");
+  Tamper(
+      "INSERT INTO audit_log (seq, timestamp, request_id, status, meta_status, attempts, "
+      "key, source, prev_hash, row_hash) SELECT 31, timestamp, 'r-fake', status, "
+      "meta_status, attempts, key, source, '" +
+      fake.prev_hash + "', '" + fake.row_hash + "' FROM audit_log WHERE seq = 30");
   VerifyResult result = Verify();
   EXPECT_TRUE(StartsWith(result.first_bad, "seq 31 (request_id r-fake): prev_hash does not"))
       << result.first_bad;
 }
 
 TEST_F(VerifyDatabaseTest, SwappedRowsAreNamed) {
-  Tamper("UPDATE audit_log SET seq = -seq WHERE seq IN (11, 12);"
-         "UPDATE audit_log SET seq = 12 WHERE seq = -11;"
-         "UPDATE audit_log SET seq = 11 WHERE seq = -12");
+  Tamper(
+      "UPDATE audit_log SET seq = -seq WHERE seq IN (11, 12);"
+      "UPDATE audit_log SET seq = 12 WHERE seq = -11;"
+      "UPDATE audit_log SET seq = 11 WHERE seq = -12");
   VerifyResult result = Verify();
   EXPECT_TRUE(StartsWith(result.first_bad, "seq 11 (request_id r-12): ")) << result.first_bad;
 }
@@ -130,6 +134,12 @@ TEST_F(VerifyDatabaseTest, ValueOfTheWrongTypeIsNamed) {
 TEST_F(VerifyDatabaseTest, TimestampRespeltIsNamed) {
   Tamper("UPDATE audit_log SET timestamp = replace(timestamp, ' ', 'T') WHERE seq = 9");
   EXPECT_TRUE(StartsWith(Verify().first_bad, "seq 9 (request_id r-9): column timestamp"));
+}
+
+TEST_F(VerifyDatabaseTest, ImpossibleDateIsNamed) {
+  Tamper("UPDATE audit_log SET timestamp = '2026-02-30 00:00:00.000' WHERE seq = 9");
+  EXPECT_EQ(Verify().first_bad,
+            "seq 9 (request_id r-9): column timestamp: expected UTC text YYYY-MM-DD HH:MM:SS.SSS");
 }
 
 TEST_F(VerifyDatabaseTest, MissingFirstRowsAreNoted) {
@@ -146,7 +156,7 @@ TEST_F(VerifyDatabaseTest, ForgedGenesisIsNamed) {
 }
 
 TEST(VerifyDatabaseErrorsTest, MissingFileOrTable) {
-  testing::TempDir dir;
+  fixtures::TempDir dir;
   EXPECT_FALSE(VerifyDatabase(dir.File("none.db")).ok());
   {
     RawDb db(dir.File("other.db"));
@@ -212,7 +222,7 @@ class VerifyJsonlTest : public ::testing::Test {
     return result.ok() ? *result : VerifyResult();
   }
 
-  testing::TempDir dir_;
+  fixtures::TempDir dir_;
   std::string path_ = dir_.File("audit.jsonl");
   std::vector<Row> rows_;
 };
@@ -238,7 +248,8 @@ TEST_F(VerifyJsonlTest, EditedLineIsNamed) {
 }
 
 TEST_F(VerifyJsonlTest, DeletedLineIsNamed) {
-  EditFileOf(17, [](std::vector<std::string>* lines, size_t i) { lines->erase(lines->begin() + i); });
+  EditFileOf(17,
+             [](std::vector<std::string>* lines, size_t i) { lines->erase(lines->begin() + i); });
   EXPECT_TRUE(StartsWith(Verify().first_bad, "seq 18 (request_id r-18) at "));
   EXPECT_NE(Verify().first_bad.find("expected seq 17 after seq 16"), std::string::npos);
 }
@@ -255,7 +266,7 @@ TEST_F(VerifyJsonlTest, InsertedLineIsNamed) {
 }
 
 TEST_F(VerifyJsonlTest, ForgedInsertedRowIsNamed) {
-  Row fake = testing::MakeRow(17, "r-fake");
+  Row fake = fixtures::MakeRow(17, "r-fake");
   HashChain(rows_[15].row_hash).Seal(&fake);
   EditFileOf(17, [&](std::vector<std::string>* lines, size_t i) {
     lines->insert(lines->begin() + i, RowToJsonLine(fake));
@@ -280,8 +291,7 @@ TEST_F(VerifyJsonlTest, ReformattedLineIsNamed) {
   });
   VerifyResult result = Verify();
   EXPECT_TRUE(StartsWith(result.first_bad, "seq 5 (request_id r-5) at ")) << result.first_bad;
-  EXPECT_NE(result.first_bad.find("line is not the canonical form of its row"),
-            std::string::npos);
+  EXPECT_NE(result.first_bad.find("line is not the canonical form of its row"), std::string::npos);
 }
 
 TEST_F(VerifyJsonlTest, AddedMemberIsNamed) {
@@ -315,17 +325,18 @@ TEST_F(VerifyJsonlTest, PrunedOldFilesAreNoted) {
 }
 
 TEST_F(VerifyJsonlTest, PartialLineAtTheEndOfTheNewestFileIsNoted) {
-  testing::AppendFile(path_, "{\"app\":");
+  fixtures::AppendFile(path_, "{\"app\":");
   VerifyResult result = Verify();
   EXPECT_TRUE(result.ok) << result.first_bad;
   ASSERT_EQ(result.notes.size(), 1u);
-  EXPECT_EQ(result.notes[0], path_ + " ends with a partial line of 7 bytes (a write in progress "
-                                     "or cut short); not checked");
+  EXPECT_EQ(result.notes[0], path_ +
+                                 " ends with a partial line of 7 bytes (a write in progress "
+                                 "or cut short); not checked");
 }
 
 TEST_F(VerifyJsonlTest, PartialLineInAnOlderFileFails) {
   std::string older = RotatedJsonlName(path_, 1);
-  testing::AppendFile(older, "{\"app\":");
+  fixtures::AppendFile(older, "{\"app\":");
   EXPECT_EQ(Verify().first_bad, older + " ends with a partial line of 7 bytes");
 }
 
@@ -336,7 +347,7 @@ TEST_F(VerifyJsonlTest, LineThatIsNotARowIsNamed) {
 }
 
 TEST(VerifyJsonlErrorsTest, MissingFileIsAnError) {
-  testing::TempDir dir;
+  fixtures::TempDir dir;
   EXPECT_FALSE(VerifyJsonl({dir.File("none.jsonl")}).ok());
   EXPECT_FALSE(VerifyJsonl({}).ok());
 }

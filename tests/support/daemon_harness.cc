@@ -1,12 +1,14 @@
 #include "tests/support/daemon_harness.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
 #include <thread>
 
 #include "tools/intake_client.h"
+#include "tools/metrics_client.h"
 
 namespace orauditd::testing {
 namespace {
@@ -33,6 +35,12 @@ DaemonHarness::DaemonHarness() {
   socket_path_ = dir_.File("intake.sock");
   db_path_ = dir_.File("audit.db");
   config_path_ = dir_.File("orauditd.yaml");
+  data_dir_ = dir_.File("data");
+}
+
+void DaemonHarness::EnableJsonl(const std::string& rotate_bytes) {
+  jsonl_path_ = dir_.File("audit.jsonl");
+  jsonl_rotate_ = rotate_bytes;
 }
 
 DaemonHarness::~DaemonHarness() {
@@ -66,18 +74,23 @@ Status DaemonHarness::StartFake(const std::string& script_json,
 Status DaemonHarness::StartDaemon(const std::string& extra_yaml, const std::string& api_key) {
   api_key_ = api_key;
   std::ofstream config(config_path_);
-  config << "data_dir: " << dir_.File("data") << "\n"
+  config << "data_dir: " << data_dir_ << "\n"
          << "intake:\n"
          << "  socket: { path: " << socket_path_ << " }\n"
          << "  spool: { dir: " << dir_.File("spool") << ", scan_interval: 200ms }\n"
-         << "  min_free: 1MiB\n"
+         << "  min_free: " << min_free_ << "\n"
          << "openrouter:\n"
          << "  base_url: http://127.0.0.1:" << fake_port_ << "/api/v1\n"
          << "  timeout: 2s\n"
          << "sinks:\n"
-         << "  sqlite: { path: " << db_path_ << " }\n"
-         << "metrics: { listen: null }\n"
-         << "log: { level: debug }\n";
+         << "  sqlite: { path: " << db_path_ << " }\n";
+  if (!jsonl_path_.empty()) {
+    config << "  jsonl: { path: " << jsonl_path_ << ", rotate_bytes: " << jsonl_rotate_ << " }\n";
+  }
+  config << "metrics: { listen: " << (metrics_listen_.empty() ? "null" : metrics_listen_)
+         << " }\n"
+         << "log: { level: debug" << (log_format_.empty() ? "" : ", format: " + log_format_)
+         << " }\n";
   // Test timings: milliseconds instead of seconds, same shape.
   if (extra_yaml.find("fetch:") == std::string::npos) {
     config << "fetch:\n"
@@ -94,14 +107,28 @@ Status DaemonHarness::StartDaemon(const std::string& extra_yaml, const std::stri
 Status DaemonHarness::RestartDaemon() { return LaunchDaemon(); }
 
 Status DaemonHarness::LaunchDaemon() {
+  // A run killed with SIGKILL leaves its socket file; without it, "ready"
+  // below means this run has bound the socket.
+  if (passed_fd_ < 0) unlink(socket_path_.c_str());
   SubprocessOptions options;
   options.stderr_path = dir_.File("daemon.log");
   options.stdout_path = dir_.File("daemon.out");
-  Status started = daemon_.Start({ORAUDITD_BIN, "--config", config_path_},
-                                 {"OPENROUTER_API_KEY=" + api_key_}, options);
+  std::vector<std::string> argv = {ORAUDITD_BIN, "--config", config_path_};
+  if (passed_fd_ >= 0) {
+    // The shell's pid is the daemon's after exec, as LISTEN_PID must be.
+    argv = {"/bin/sh", "-c",
+            "LISTEN_PID=$$ LISTEN_FDS=1 LISTEN_FDNAMES=intake; "
+            "export LISTEN_PID LISTEN_FDS LISTEN_FDNAMES; exec \"$0\" \"$@\" 3<&" +
+                std::to_string(passed_fd_),
+            ORAUDITD_BIN, "--config", config_path_};
+  }
+  std::vector<std::string> env = daemon_env_;
+  env.push_back("OPENROUTER_API_KEY=" + api_key_);
+  Status started = daemon_.Start(argv, env, options);
   if (!started.ok()) return started;
   bool ready = WaitFor(
       [&] {
+        if (passed_fd_ >= 0) return DaemonLog().find("socket passed by systemd") != std::string::npos;
         struct stat st;
         return stat(socket_path_.c_str(), &st) == 0 && S_ISSOCK(st.st_mode);
       },
@@ -149,5 +176,30 @@ StatusOr<std::vector<SqlRow>> DaemonHarness::Query(const std::string& sql) const
 }
 
 std::string DaemonHarness::DaemonLog() const { return ReadFile(dir_.File("daemon.log")); }
+
+StatusOr<std::string> DaemonHarness::MetricsAddress(std::chrono::milliseconds timeout) const {
+  static const std::string kMarker = "metrics: listening on ";
+  std::string address;
+  bool found = WaitFor(
+      [&] {
+        std::string log = DaemonLog();
+        size_t at = log.rfind(kMarker);
+        if (at == std::string::npos) return false;
+        size_t start = at + kMarker.size();
+        address = log.substr(start, log.find_first_of("\n\"", start) - start);
+        return true;
+      },
+      timeout);
+  if (!found) return Status::Unavailable("the daemon logged no metrics address:\n" + DaemonLog());
+  return address;
+}
+
+StatusOr<std::string> DaemonHarness::ScrapeMetrics() const {
+  auto address = MetricsAddress();
+  if (!address.ok()) return address.status();
+  auto parsed = ParseHostPort(*address);
+  if (!parsed.ok()) return parsed.status();
+  return tools::FetchMetricsPage(*parsed);
+}
 
 }  // namespace orauditd::testing

@@ -27,6 +27,20 @@ class DaemonHarness {
   DaemonHarness();
   ~DaemonHarness();
 
+  // Before StartDaemon: keep the queue elsewhere (a small filesystem), set
+  // intake.min_free ("1MiB" by default), turn the JSON lines sink on.
+  void set_data_dir(const std::string& path) { data_dir_ = path; }
+  void set_min_free(const std::string& size) { min_free_ = size; }
+  void EnableJsonl(const std::string& rotate_bytes = "128MiB");
+  // Before StartDaemon: the metrics endpoint on a free port of 127.0.0.1,
+  // log.format (text or json), more environment for the daemon
+  // ("NAME=VALUE"), and a listening socket to hand over as systemd socket
+  // activation does (as fd 3 with LISTEN_FDS and LISTEN_PID).
+  void EnableMetrics() { metrics_listen_ = "127.0.0.1:0"; }
+  void set_log_format(const std::string& format) { log_format_ = format; }
+  void set_daemon_env(std::vector<std::string> env) { daemon_env_ = std::move(env); }
+  void PassListeningSocket(int fd) { passed_fd_ = fd; }
+
   // Starts the fake with a per-id script (JSON text; may be "{}").
   Status StartFake(const std::string& script_json, const std::vector<std::string>& extra_args = {});
 
@@ -48,8 +62,16 @@ class DaemonHarness {
   StatusOr<std::vector<SqlRow>> Query(const std::string& sql) const;
 
   std::string DaemonLog() const;
+  // The metrics address this run logged ("127.0.0.1:40123"), and its page.
+  StatusOr<std::string> MetricsAddress(
+      std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
+  StatusOr<std::string> ScrapeMetrics() const;
   const std::string& socket_path() const { return socket_path_; }
   const std::string& db_path() const { return db_path_; }
+  const std::string& jsonl_path() const { return jsonl_path_; }  // empty: sink off
+  const std::string& data_dir() const { return data_dir_; }
+  // intake.spool.dir: holds incoming/, done/ and rejected/.
+  std::string spool_dir() const { return dir_.File("spool"); }
   const std::string& config_path() const { return config_path_; }
   const std::string& dir() const { return dir_.path(); }
   int fake_port() const { return fake_port_; }
@@ -66,6 +88,14 @@ class DaemonHarness {
   std::string socket_path_;
   std::string db_path_;
   std::string config_path_;
+  std::string data_dir_;
+  std::string min_free_ = "1MiB";
+  std::string jsonl_path_;
+  std::string jsonl_rotate_;
+  std::string metrics_listen_;
+  std::string log_format_;
+  std::vector<std::string> daemon_env_;
+  int passed_fd_ = -1;
 };
 
 }  // namespace orauditd::testing

@@ -1,10 +1,11 @@
 // orauditctl report, called as main() would call it, on a small database
 // whose sums are easy to check by hand.
+#include "storage/report.h"
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include "common/time_format.h"
-#include "storage/report.h"
 #include "storage/sqlite_sink.h"
 #include "tests/storage/jsonl_test_util.h"
 #include "tests/storage/row_fixtures.h"
@@ -49,7 +50,7 @@ class ReportCommandTest : public ::testing::Test {
     std::vector<Row> rows;
     int64_t seq = 1;
     for (const Spec& spec : specs) {
-      Row row = testing::MakeRow(seq++);
+      Row row = fixtures::MakeRow(seq++);
       row.timestamp_ms = *ParseRfc3339Ms(spec.time);
       row.model_used = spec.model;
       row.user_id = spec.user;
@@ -65,7 +66,7 @@ class ReportCommandTest : public ::testing::Test {
     ASSERT_TRUE((*sink)->Write(rows).ok());
   }
 
-  testing::TempDir dir_;
+  fixtures::TempDir dir_;
   std::string db_ = dir_.File("audit.db");
 };
 
@@ -119,10 +120,11 @@ TEST_F(ReportCommandTest, TopSpendersWithLimit) {
 
 TEST_F(ReportCommandTest, FiltersNarrowTheRows) {
   Output run = Report({"top-spenders", "--db", db_, "--since", "2026-12-05", "--until",
-                    "2026-12-05T10:30:00Z", "--model", "anthropic/claude", "--format", "csv"});
+                       "2026-12-05T10:30:00Z", "--model", "anthropic/claude", "--format", "csv"});
   EXPECT_EQ(run.code, 0) << run.err;
-  EXPECT_EQ(run.out, "user,calls,prompt_tokens,completion_tokens,cost,cost_unknown\r\n"
-                     "bob,1,100,10,0.1,0\r\n");
+  EXPECT_EQ(run.out,
+            "user,calls,prompt_tokens,completion_tokens,cost,cost_unknown\r\n"
+            "bob,1,100,10,0.1,0\r\n");
   run = Report({"daily-cost", "--db", db_, "--user", "carol", "--format", "json"});
   EXPECT_EQ(run.out,
             "[{\"day\":\"2026-12-05\",\"model\":\"anthropic/claude\",\"calls\":1,"
@@ -138,12 +140,12 @@ TEST_F(ReportCommandTest, NoRows) {
 }
 
 TEST_F(ReportCommandTest, OpensTheDatabaseReadOnly) {
-  std::string before = testing::ReadFile(db_);
+  std::string before = fixtures::ReadFile(db_);
   chmod(db_.c_str(), 0400);
   Output run = Report({"daily-cost", "--db", db_});
   chmod(db_.c_str(), 0600);
   EXPECT_EQ(run.code, 0) << run.err;
-  EXPECT_EQ(testing::ReadFile(db_), before);
+  EXPECT_EQ(fixtures::ReadFile(db_), before);
 }
 
 TEST_F(ReportCommandTest, MissingDatabaseExitsOne) {

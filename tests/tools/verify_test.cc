@@ -29,7 +29,7 @@ Output Verify(const Args& args) {
 class VerifyCommandTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    rows_ = testing::MakeChain(1, 3);
+    rows_ = fixtures::MakeChain(1, 3);
     auto db = SqliteSink::Open(db_);
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE((*db)->Write(rows_).ok());
@@ -38,7 +38,7 @@ class VerifyCommandTest : public ::testing::Test {
     ASSERT_TRUE((*jsonl)->Write(rows_).ok());
   }
 
-  testing::TempDir dir_;
+  fixtures::TempDir dir_;
   std::string db_ = dir_.File("audit.db");
   std::string jsonl_ = dir_.File("audit.jsonl");
   std::vector<Row> rows_;
@@ -47,8 +47,7 @@ class VerifyCommandTest : public ::testing::Test {
 TEST_F(VerifyCommandTest, IntactDatabase) {
   Output run = Verify({"--db", db_});
   EXPECT_EQ(run.code, 0);
-  EXPECT_EQ(run.out, "ok: 3 rows, chain intact\nlast: seq 3, row_hash " + rows_[2].row_hash +
-                         "\n");
+  EXPECT_EQ(run.out, "ok: 3 rows, chain intact\nlast: seq 3, row_hash " + rows_[2].row_hash + "\n");
 }
 
 TEST_F(VerifyCommandTest, IntactJsonlFilesInAnyOrder) {
@@ -59,14 +58,14 @@ TEST_F(VerifyCommandTest, IntactJsonlFilesInAnyOrder) {
 
 TEST_F(VerifyCommandTest, EditedDatabaseFailsNamingTheRow) {
   {
-    testing::RawDb db(db_);
+    fixtures::RawDb db(db_);
     db.Exec("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET user_id = 'x' WHERE seq = 2");
   }
   Output run = Verify({"--db=" + db_});
   EXPECT_EQ(run.code, 1);
   EXPECT_EQ(run.out,
             "FAILED at seq 2 (request_id r-2): row_hash does not match its contents (the row was "
-            "edited)\nthe 1 rows before it hold (seq 1..1)\n");
+            "edited)\n1 row before it holds (seq 1..1)\n");
 }
 
 TEST_F(VerifyCommandTest, DeletedJsonlFileFails) {

@@ -1,0 +1,92 @@
+#include "daemon/replay_progress.h"
+
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/base_sink.h>
+
+#include <algorithm>
+
+namespace orauditd {
+namespace {
+
+constexpr int kBarWidth = 24;
+constexpr char kClearLine[] = "\r\033[K";
+
+// Log lines go through ReplayProgress::Print so that they never land in
+// the middle of the bar.
+class ProgressSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  explicit ProgressSink(ReplayProgress* progress) : progress_(progress) {}
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t text;
+    formatter_->format(msg, text);
+    progress_->Print(std::string_view(text.data(), text.size()));
+  }
+  void flush_() override {}
+
+ private:
+  ReplayProgress* progress_;
+};
+
+}  // namespace
+
+ReplayProgress::ReplayProgress(std::FILE* out, bool terminal, int64_t plain_interval_ms)
+    : out_(out), terminal_(terminal), plain_interval_ms_(plain_interval_ms) {}
+
+std::string ReplayProgress::Describe(const ReplaySnapshot& s) {
+  return std::to_string(s.lines) + " lines read, " + std::to_string(s.accepted) + " accepted, " +
+         std::to_string(s.duplicates) + " duplicates, " + std::to_string(s.refused) + " refused, " +
+         std::to_string(s.rows) + " rows written, " + std::to_string(s.pending) + " pending";
+}
+
+std::string ReplayProgress::Bar(const ReplaySnapshot& s) const {
+  double done = s.bytes_total == 0
+                    ? 1.0
+                    : static_cast<double>(s.bytes_read) / static_cast<double>(s.bytes_total);
+  done = std::clamp(done, 0.0, 1.0);
+  int filled = static_cast<int>(done * kBarWidth);
+  std::string bar = "[" + std::string(static_cast<size_t>(filled), '#') +
+                    std::string(static_cast<size_t>(kBarWidth - filled), '.') + "] ";
+  bar += s.reading ? std::to_string(static_cast<int>(done * 100)) + "% read"
+                   : std::string("waiting for rows");
+  return bar + ": " + Describe(s);
+}
+
+void ReplayProgress::Update(const ReplaySnapshot& snapshot, int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (terminal_) {
+    std::string line = kClearLine + Bar(snapshot);
+    std::fwrite(line.data(), 1, line.size(), out_);
+    std::fflush(out_);
+    bar_shown_ = true;
+    return;
+  }
+  if (last_plain_ms_ >= 0 && now_ms - last_plain_ms_ < plain_interval_ms_) return;
+  last_plain_ms_ = now_ms;
+  std::string line = "replay: " + Describe(snapshot) + "\n";
+  std::fwrite(line.data(), 1, line.size(), out_);
+  std::fflush(out_);
+}
+
+void ReplayProgress::Finish(const ReplaySnapshot& snapshot) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (bar_shown_) std::fputs(kClearLine, out_);
+  bar_shown_ = false;
+  if (!terminal_) std::fprintf(out_, "replay: %s\n", Describe(snapshot).c_str());
+  std::fflush(out_);
+}
+
+void ReplayProgress::Print(std::string_view text) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (bar_shown_) std::fputs(kClearLine, out_);
+  bar_shown_ = false;
+  std::fwrite(text.data(), 1, text.size(), out_);
+  std::fflush(out_);
+}
+
+std::shared_ptr<spdlog::sinks::sink> ReplayProgress::LogSink() {
+  return std::make_shared<ProgressSink>(this);
+}
+
+}  // namespace orauditd

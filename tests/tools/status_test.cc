@@ -1,0 +1,87 @@
+#include <gtest/gtest.h>
+
+#include "tools/metrics_client.h"
+#include "tools/status_report.h"
+
+namespace orauditd::tools {
+namespace {
+
+constexpr char kPage[] = R"(# HELP orauditd_build_info x
+# TYPE orauditd_build_info gauge
+orauditd_build_info{version="0.1.0"} 1
+orauditd_start_time_seconds 1000
+orauditd_records_received_total{outcome="accepted",source="socket"} 1234567
+orauditd_records_received_total{outcome="refused",source="socket"} 2
+orauditd_queue_depth 12
+orauditd_queue_oldest_pending_age_seconds 75.5
+orauditd_queue_healthy 1
+orauditd_fetch_attempts_total{class="resolved"} 1200
+orauditd_fetch_attempts_total{class="not_yet"} 30
+orauditd_fetch_attempts_total{class="transient"} 0
+orauditd_fetch_in_flight 2
+orauditd_rows_finalized_total{meta_status="resolved"} 1150
+orauditd_rows_finalized_total{meta_status="unresolved"} 20
+orauditd_rows_written_total{sink="sqlite"} 1170
+orauditd_rows_written_total{sink="jsonl"} 1160
+orauditd_sink_lag_rows 10
+orauditd_sink_errors_total 1
+orauditd_key_parked{key="default"} 1
+orauditd_key_parked{key="batch"} 0
+)";
+
+TEST(MetricsTextTest, ReadsSamplesWithAndWithoutLabels) {
+  auto samples = ParseMetricsText(
+      "# HELP a b\nx 3\ny{a=\"1\",b=\"q\\\"uote\"} 2.5\nbroken\nz{le=\"+Inf\"} 7\n");
+  ASSERT_EQ(samples.size(), 3u);
+  EXPECT_EQ(samples[0].name, "x");
+  EXPECT_EQ(samples[0].value, 3);
+  EXPECT_EQ(samples[1].labels.at("b"), "q\"uote");
+  EXPECT_EQ(samples[1].value, 2.5);
+  EXPECT_EQ(SumSamples(samples, "y", {{"a", "1"}}), 2.5);
+  EXPECT_EQ(SumSamples(samples, "y", {{"a", "2"}}), 0);
+  EXPECT_EQ(SumSamples(samples, "z", {{"le", "+Inf"}}), 7);
+}
+
+TEST(StatusReportTest, ShowsTheFiguresAPersonAsksForFirst) {
+  StatusContext context;
+  context.metrics_address = "127.0.0.1:9464";
+  context.socket_path = "/run/orauditd/intake.sock";
+  context.socket_reachable = true;
+  context.now_s = 1000 + 3 * 3600 + 120;
+  std::string text = RenderStatus(ParseMetricsText(kPage), context);
+
+  EXPECT_NE(text.find("orauditd 0.1.0, up 3h 02m (metrics at 127.0.0.1:9464)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("/run/orauditd/intake.sock: accepting connections"), std::string::npos);
+  EXPECT_NE(text.find("12 pending, oldest came in 1m 15s ago; storage ok"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("2 in flight; 1,230 answers: 1,200 resolved, 30 not_yet"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("0 transient"), std::string::npos) << "zero classes are left out";
+  EXPECT_NE(text.find("1,170 rows since start: 1,150 resolved, 20 unresolved"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("1,234,567 accepted, 0 duplicate, 2 refused"), std::string::npos) << text;
+  EXPECT_NE(text.find("sqlite 1,170 rows written, jsonl 1,160 rows written; lag 10 rows; "
+                      "1 write errors"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("parked keys    default (fix the key"), std::string::npos) << text;
+}
+
+TEST(StatusReportTest, SaysWhenTheSocketOrTheStorageIsDown) {
+  std::string page = "orauditd_queue_healthy 0\norauditd_queue_depth 0\n";
+  StatusContext context;
+  context.socket_path = "/x.sock";
+  context.socket_error = "No such file or directory";
+  std::string text = RenderStatus(ParseMetricsText(page), context);
+  EXPECT_NE(text.find("/x.sock: NOT reachable: No such file or directory"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("STORAGE FAILED"), std::string::npos) << text;
+  EXPECT_NE(text.find("parked keys    none"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace orauditd::tools
