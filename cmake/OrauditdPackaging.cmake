@@ -4,10 +4,10 @@
 #   DESTDIR=/tmp/stage cmake --install build  into a staging root
 #   cd build && cpack -G DEB                  orauditd_<version>_<arch>.deb
 #
-# The prefix defaults to /usr rather than /usr/local: the systemd units name
-# /usr/bin/orauditd and the daemon's default config is /etc/orauditd, and
-# with prefix /usr GNUInstallDirs puts the config under /etc. Because that
-# destination is absolute, stage with DESTDIR, not with --prefix.
+# The prefix defaults to /usr rather than /usr/local, because the systemd
+# units name /usr/bin/orauditd. The config always goes to /etc/orauditd,
+# whatever the prefix, because that is where the daemon looks by default;
+# since that destination is absolute, stage with DESTDIR, not --prefix.
 
 if(CMAKE_INSTALL_PREFIX_INITIALIZED_TO_DEFAULT)
   set(CMAKE_INSTALL_PREFIX /usr CACHE PATH "Install prefix" FORCE)
@@ -16,11 +16,10 @@ include(GNUInstallDirs)
 
 install(TARGETS orauditd orauditctl RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES systemd/orauditd.service systemd/orauditd.socket
-        DESTINATION ${CMAKE_INSTALL_PREFIX}/lib/systemd/system)
+        DESTINATION lib/systemd/system)
 install(FILES packaging/tmpfiles.d/orauditd.conf
-        DESTINATION ${CMAKE_INSTALL_PREFIX}/lib/tmpfiles.d)
-install(FILES etc/orauditd.service.yaml
-        DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/orauditd RENAME orauditd.yaml)
+        DESTINATION lib/tmpfiles.d)
+install(FILES etc/orauditd.service.yaml DESTINATION /etc/orauditd RENAME orauditd.yaml)
 install(FILES docs/man/orauditd.8 DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
 install(FILES docs/man/orauditctl.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES README.md docs/operations.md docs/record-format.md
@@ -33,11 +32,11 @@ set(CPACK_PACKAGE_NAME orauditd)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_CONTACT "orauditd maintainers <orauditd@localhost>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "durable, tamper-evident audit rows for OpenRouter API calls")
-set(CPACK_PACKAGE_DESCRIPTION
-    "orauditd takes records of OpenRouter calls from applications over a Unix socket or a\n"
-    "spool directory, stores them durably, fetches the authoritative cost and token counts\n"
-    "from OpenRouter's generation endpoint and writes one hash-chained audit row per call\n"
-    "to SQLite and/or JSON lines. Runs as a hardened systemd service with metrics.")
+string(CONCAT CPACK_PACKAGE_DESCRIPTION
+  "orauditd takes records of OpenRouter calls from applications over a Unix socket or a\n"
+  "spool directory, stores them durably, fetches the authoritative cost and token counts\n"
+  "from OpenRouter's generation endpoint and writes one hash-chained audit row per call\n"
+  "to SQLite and/or JSON lines. Runs as a hardened systemd service with metrics.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES TRUE)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)

@@ -21,6 +21,18 @@ function(orauditd_add_stage name)
 endfunction()
 
 function(orauditd_add_test_suites)
+  # Shared test helpers are compiled once, not once per test binary.
+  file(GLOB support_sources CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/tests/support/*.cc")
+  add_library(orauditd_test_support STATIC ${support_sources})
+  target_include_directories(orauditd_test_support PUBLIC ${PROJECT_SOURCE_DIR})
+  target_link_libraries(orauditd_test_support PUBLIC
+    orauditd_daemon orauditd_tools fake_openrouter_lib GTest::gtest GTest::gmock)
+  target_compile_definitions(orauditd_test_support PUBLIC
+    ORAUDITD_BIN="$<TARGET_FILE:orauditd>"
+    ORAUDITCTL_BIN="$<TARGET_FILE:orauditctl>"
+    FAKE_OPENROUTER_BIN="$<TARGET_FILE:fake_openrouter>"
+    ORAUDITD_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+
   file(GLOB stage_dirs LIST_DIRECTORIES true CONFIGURE_DEPENDS
        "${PROJECT_SOURCE_DIR}/tests/*")
   foreach(dir ${stage_dirs})
@@ -32,17 +44,9 @@ function(orauditd_add_test_suites)
     if(NOT test_sources)
       continue()
     endif()
-    file(GLOB support_sources CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/tests/support/*.cc")
     set(target ${stage}_tests)
-    add_executable(${target} ${test_sources} ${support_sources})
-    target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR})
-    target_link_libraries(${target} PRIVATE
-      orauditd_daemon orauditd_tools fake_openrouter_lib GTest::gtest GTest::gtest_main GTest::gmock)
-    target_compile_definitions(${target} PRIVATE
-      ORAUDITD_BIN="$<TARGET_FILE:orauditd>"
-      ORAUDITCTL_BIN="$<TARGET_FILE:orauditctl>"
-      FAKE_OPENROUTER_BIN="$<TARGET_FILE:fake_openrouter>"
-      ORAUDITD_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+    add_executable(${target} ${test_sources})
+    target_link_libraries(${target} PRIVATE orauditd_test_support GTest::gtest_main)
     add_dependencies(${target} orauditd orauditctl fake_openrouter)
     set(label unit)
     if(stage STREQUAL "integration" OR stage STREQUAL "soak")

@@ -19,6 +19,7 @@ constexpr char kUnknownFields[] = "orauditd_records_unknown_fields_total";
 constexpr char kConnectionsTotal[] = "orauditd_intake_connections_total";
 constexpr char kConnectionsOpen[] = "orauditd_intake_open_connections";
 constexpr char kRefusedForSpace[] = "orauditd_intake_refused_for_space_total";
+constexpr char kIntakeCommits[] = "orauditd_intake_commits_total";
 constexpr char kSpoolFiles[] = "orauditd_spool_files_total";
 constexpr char kQueueDepth[] = "orauditd_queue_depth";
 constexpr char kOldestAge[] = "orauditd_queue_oldest_pending_age_seconds";
@@ -38,9 +39,9 @@ constexpr char kKeyParked[] = "orauditd_key_parked";
 // Every class and status is listed, so that each series exists (at 0) from
 // the first scrape and a rate() over it never starts from nothing.
 constexpr LookupClass kLookupClasses[] = {
-    LookupClass::kResolved,   LookupClass::kCostMissing, LookupClass::kNotYet,
-    LookupClass::kRateLimited, LookupClass::kTransient,  LookupClass::kAuthFailed,
-    LookupClass::kNoCredits,  LookupClass::kMisconfigured, LookupClass::kFailed,
+    LookupClass::kResolved,    LookupClass::kCostMissing,   LookupClass::kNotYet,
+    LookupClass::kRateLimited, LookupClass::kTransient,     LookupClass::kAuthFailed,
+    LookupClass::kNoCredits,   LookupClass::kMisconfigured, LookupClass::kFailed,
 };
 constexpr const char* kMetaStatuses[] = {"resolved", "unresolved", "auth_failed", "failed",
                                          "not_applicable"};
@@ -89,6 +90,9 @@ DaemonMetrics::DaemonMetrics(int64_t start_time_ms) {
   r.AddCounter(kConnectionsTotal, "Connections accepted on the intake socket.");
   r.AddGauge(kConnectionsOpen, "Connections open on the intake socket now.");
   r.AddCounter(kRefusedForSpace, "Records refused because data_dir was below intake.min_free.");
+  r.AddCounter(kIntakeCommits,
+               "Synced intake batches (group commits); accepted records / this is the "
+               "records per fsync.");
   r.AddCounter(kSpoolFiles, "Spool files finished (moved to done/ or deleted).");
   r.AddGauge(kQueueDepth, "Records stored and not yet turned into a row.");
   r.AddGauge(kOldestAge, "Seconds since the oldest pending record came in; 0 when none is.");
@@ -96,8 +100,8 @@ DaemonMetrics::DaemonMetrics(int64_t start_time_ms) {
   r.AddCounter(kFetchAttempts,
                "Answers from the generation endpoint, by result class (resolved, not_yet, "
                "rate_limited, transient, auth_failed, ...).");
-  fetch_seconds_ = r.AddHistogram(kFetchSeconds, "How long generation lookups took, in seconds.",
-                                  kFetchBuckets);
+  fetch_seconds_ =
+      r.AddHistogram(kFetchSeconds, "How long generation lookups took, in seconds.", kFetchBuckets);
   r.AddGauge(kInFlight, "Generation lookups in flight now.");
   r.AddCounter(kRowsFinalized, "Rows sealed into the hash chain, by meta_status.");
   r.AddCounter(kRowsWritten, "Rows written, by sink.");
@@ -139,6 +143,7 @@ void DaemonMetrics::CollectIntake(MetricsRegistry* registry) const {
   }
   if (sources_.batcher != nullptr) {
     registry->Set(kRefusedForSpace, static_cast<double>(sources_.batcher->refused_for_space()));
+    registry->Set(kIntakeCommits, static_cast<double>(sources_.batcher->commits()));
   }
 }
 

@@ -18,6 +18,8 @@
 // Any thread (spdlog's base_sink holds a mutex around every call).
 #pragma once
 
+#include <spdlog/sinks/base_sink.h>
+
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -25,17 +27,15 @@
 #include <string>
 #include <string_view>
 
-#include <spdlog/sinks/base_sink.h>
-
 namespace orauditd {
 
 enum class LogFormat { kText, kJson };
 
 struct LogSinkOptions {
   LogFormat format = LogFormat::kText;
-  bool journal = false;               // prefix lines with "<N>" syslog priorities
-  int64_t repeat_window_ms = 10000;   // 0: write every line
-  size_t max_tracked_shapes = 1024;   // beyond this, new shapes are not limited
+  bool journal = false;              // prefix lines with "<N>" syslog priorities
+  int64_t repeat_window_ms = 10000;  // 0: write every line
+  size_t max_tracked_shapes = 1024;  // beyond this, new shapes are not limited
 };
 
 class LogSink final : public spdlog::sinks::base_sink<std::mutex> {

@@ -1,9 +1,9 @@
 #include "daemon/logging.h"
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 #include <memory>
-
-#include <spdlog/spdlog.h>
 
 #include "daemon/log_sink.h"
 

@@ -111,8 +111,10 @@ void MetricsRegistry::AddGauge(std::string name, std::string help) {
 
 Histogram* MetricsRegistry::AddHistogram(std::string name, std::string help,
                                          std::vector<double> bounds) {
-  auto family = std::make_unique<Family>(Family{std::move(name), std::move(help),
-                                                MetricType::kHistogram, {},
+  auto family = std::make_unique<Family>(Family{std::move(name),
+                                                std::move(help),
+                                                MetricType::kHistogram,
+                                                {},
                                                 std::make_unique<Histogram>(std::move(bounds))});
   Histogram* histogram = family->histogram.get();
   families_.push_back(std::move(family));

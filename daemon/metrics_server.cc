@@ -2,11 +2,10 @@
 
 #include <netdb.h>
 #include <netinet/in.h>
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
 #include <cstring>
-
-#include <spdlog/spdlog.h>
 
 #include "common/host_port.h"
 
@@ -91,8 +90,7 @@ std::string MetricsHttpResponse(const std::string& request_head,
   if (method != "GET" && method != "HEAD") {
     return PlainError("405 Method Not Allowed", "use GET\n", "Allow: GET, HEAD\r\n");
   }
-  return Response("200 OK", "text/plain; version=0.0.4; charset=utf-8", render(),
-                  method == "HEAD");
+  return Response("200 OK", "text/plain; version=0.0.4; charset=utf-8", render(), method == "HEAD");
 }
 
 class MetricsServer::Connection {
@@ -225,8 +223,7 @@ void MetricsServer::OnConnection(uv_stream_t* stream, int status) {
   uv_timer_init(self->loop_, &connection->timer_);
   self->connections_.insert(connection);
   bool refused = uv_accept(stream, reinterpret_cast<uv_stream_t*>(&connection->tcp_)) != 0 ||
-                 self->closing_ ||
-                 self->connections_.size() > self->options_.max_connections;
+                 self->closing_ || self->connections_.size() > self->options_.max_connections;
   if (refused) {
     connection->Close();
     return;

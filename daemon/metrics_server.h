@@ -11,13 +11,13 @@
 // Loop thread only.
 #pragma once
 
+#include <uv.h>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <set>
 #include <string>
-
-#include <uv.h>
 
 #include "common/status.h"
 
@@ -32,8 +32,7 @@ struct MetricsServerOptions {
 
 class MetricsServer {
  public:
-  MetricsServer(uv_loop_t* loop, std::function<std::string()> render,
-                MetricsServerOptions options);
+  MetricsServer(uv_loop_t* loop, std::function<std::string()> render, MetricsServerOptions options);
   ~MetricsServer();
   MetricsServer(const MetricsServer&) = delete;
   MetricsServer& operator=(const MetricsServer&) = delete;

@@ -1,8 +1,8 @@
 #include "daemon/operations.h"
 
-#include <cstdio>
-
 #include <spdlog/spdlog.h>
+
+#include <cstdio>
 
 #include "daemon/pipeline.h"
 #include "queue/durable_queue.h"
@@ -33,8 +33,7 @@ Status Operations::Start(MetricSources sources) {
 
   if (!options_.metrics_listen.empty()) {
     server_ = std::make_unique<MetricsServer>(
-        loop_, [this] { return metrics_.Render(); },
-        MetricsServerOptions{options_.metrics_listen});
+        loop_, [this] { return metrics_.Render(); }, MetricsServerOptions{options_.metrics_listen});
     Status listening = server_->Listen();
     if (!listening.ok()) return listening;
   }

@@ -10,13 +10,13 @@
 // Loop thread only.
 #pragma once
 
+#include <uv.h>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <uv.h>
 
 #include "common/clock.h"
 #include "common/status.h"

@@ -84,6 +84,9 @@ void ReplayRun::Step() {
   switch (current_->state()) {
     case FileIngest::State::kReading:
       current_->ReadChunk();  // its settle callback kicks the next step
+      // The batcher commits in the check phase, after the loop polls; an
+      // active idle handle keeps that poll from blocking until the next tick.
+      if (current_ && current_->state() == FileIngest::State::kWaiting) Kick();
       return;
     case FileIngest::State::kWaiting:
       return;

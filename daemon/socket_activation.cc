@@ -46,7 +46,8 @@ Status CheckListeningUnixStream(int fd) {
   length = sizeof address;
   getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
   if (type != SOCK_STREAM || address.ss_family != AF_UNIX || listening == 0) {
-    return Status::FailedPrecondition(what + ": expected a listening Unix stream socket "
+    return Status::FailedPrecondition(what +
+                                      ": expected a listening Unix stream socket "
                                       "(ListenStream= with a path in orauditd.socket)");
   }
   return Status::Ok();

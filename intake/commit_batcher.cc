@@ -114,6 +114,7 @@ void CommitBatcher::Committed(std::vector<Reply> replies, std::vector<EnqueueRes
   }
   for (size_t i = 0; i < results.size(); ++i) replies[i](results[i]);
   committed_ += stored;
+  if (stored > 0) ++commits_;
   if (stored > 0 && on_committed_) on_committed_();
   Flush();
   MaybeClosed();

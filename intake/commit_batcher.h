@@ -51,6 +51,9 @@ class CommitBatcher {
 
   size_t pending() const { return pending_.size(); }
   uint64_t committed() const { return committed_; }
+  // Synced batches that stored at least one record: committed() / commits()
+  // is how many records one fsync served.
+  uint64_t commits() const { return commits_; }
   uint64_t refused_for_space() const { return refused_for_space_; }
 
  private:
@@ -74,6 +77,7 @@ class CommitBatcher {
   std::vector<QueuedRecord> pending_;
   std::vector<Reply> replies_;
   uint64_t committed_ = 0;
+  uint64_t commits_ = 0;
   uint64_t refused_for_space_ = 0;
 };
 

@@ -73,6 +73,7 @@ void SpoolWatcher::OnIdle(uv_idle_t* idle) {
 
 void SpoolWatcher::OnFsEvent(uv_fs_event_t* handle, const char* filename, int events, int status) {
   auto* self = static_cast<SpoolWatcher*>(handle->data);
+  spdlog::trace("spool: event {} on {} (status {})", events, filename ? filename : "?", status);
   if (status < 0 || filename == nullptr) {
     self->Scan();  // the event queue overflowed or the name is unknown: look at everything
     return;
@@ -111,6 +112,10 @@ void SpoolWatcher::Step() {
   switch (job_->ingest->state()) {
     case FileIngest::State::kReading:
       job_->ingest->ReadChunk();  // its settle callback kicks the next step
+      // The batcher commits in the check phase, after the loop polls; an
+      // active idle handle keeps that poll from blocking until some
+      // unrelated event comes.
+      if (job_ && job_->ingest->state() == FileIngest::State::kWaiting) Kick();
       return;
     case FileIngest::State::kWaiting:
       return;

@@ -74,6 +74,8 @@ std::string SeqKey(int64_t seq) {
 }  // namespace
 
 DurableQueue::~DurableQueue() {
+  closing_ = true;
+  if (counter_.joinable()) counter_.join();
   if (!db_) return;
   for (auto* handle : handles_) {
     db_->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
@@ -88,9 +90,13 @@ StatusOr<std::unique_ptr<DurableQueue>> DurableQueue::Open(const std::string& di
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = QueueColumnFamilies(
       budget, {rocksdb::kDefaultColumnFamilyName, kRecordsCf, kDueCf, kDedupCf, kGenCf, kRowsCf});
 
+  // RocksDB would create it too, after logging an error about it missing.
+  rocksdb::Status s = db_options.env->CreateDirIfMissing(dir);
+  if (!s.ok()) return FromRocks(s, "create queue folder " + dir);
+
   std::unique_ptr<DurableQueue> queue(new DurableQueue());
   rocksdb::DB* db = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(db_options, dir, descriptors, &queue->handles_, &db);
+  s = rocksdb::DB::Open(db_options, dir, descriptors, &queue->handles_, &db);
   if (!s.ok()) return FromRocks(s, "open queue " + dir);
   queue->db_.reset(db);
   queue->meta_ = queue->handles_[0];
@@ -422,18 +428,48 @@ Status DurableQueue::TrimRowsThrough(int64_t seq) {
   return Commit(&batch, /*sync=*/false, "queue trim outbox");
 }
 
-// One pass over the records at start-up; from then on Enqueue and Finalize
-// keep the figures.
+// One pass over the records at start-up, over a snapshot taken before any
+// write; from then on Enqueue and Finalize keep the figures. A record that
+// is finalized while the pass runs is counted by the pass and uncounted by
+// Finalize; one enqueued meanwhile is not in the snapshot. So the figures
+// are exact once the pass ends, wherever it runs.
 Status DurableQueue::LoadPendingStats() {
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), records_));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+  // Reading and decoding a million records takes seconds; the first ones
+  // are counted here, the rest after Open has returned.
+  constexpr int kCountedInline = 20000;
+  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, records_));
+  it->SeekToFirst();
+  for (int n = 0; it->Valid() && n < kCountedInline; it->Next(), ++n) {
     auto decoded = DecodeQueuedRecord(std::string_view(it->value().data(), it->value().size()));
     // An undecodable record is TakeDue's to report; here it only goes uncounted.
-    if (!decoded.ok()) continue;
-    pending_.Add(IntakeMs(decoded->record));
+    if (decoded.ok()) pending_.Add(IntakeMs(decoded->record));
   }
-  if (!it->status().ok()) return FromRocks(it->status(), "queue count pending records");
+  if (!it->status().ok() || !it->Valid()) {
+    Status counted = FromRocks(it->status(), "queue count pending records");
+    it.reset();
+    db_->ReleaseSnapshot(snapshot);
+    return counted;
+  }
+  pending_.SetCounting(true);
+  counter_ = std::thread(&DurableQueue::CountRest, this, std::move(it), snapshot);
   return Status::Ok();
+}
+
+void DurableQueue::CountRest(std::unique_ptr<rocksdb::Iterator> it,
+                             const rocksdb::Snapshot* snapshot) {
+  for (; it->Valid() && !closing_.load(); it->Next()) {
+    auto decoded = DecodeQueuedRecord(std::string_view(it->value().data(), it->value().size()));
+    if (decoded.ok()) pending_.Add(IntakeMs(decoded->record));
+  }
+  if (!it->status().ok()) {
+    spdlog::error("queue: counting pending records stopped: {}", it->status().ToString());
+  }
+  it.reset();
+  db_->ReleaseSnapshot(snapshot);
+  pending_.SetCounting(false);
 }
 
 uint64_t DurableQueue::ApproximatePending() {

@@ -32,6 +32,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "common/record.h"
@@ -44,6 +45,8 @@ namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
 class Env;
+class Iterator;
+class Snapshot;
 class WriteBatch;
 }  // namespace rocksdb
 
@@ -113,7 +116,9 @@ class DurableQueue {
   int64_t last_seq() const { return next_seq_.load() - 1; }
   uint64_t ApproximatePending();
   // Records pending and the intake time of the oldest, exact and O(1); kept
-  // up to date by Enqueue and Finalize from a count taken at Open.
+  // up to date by Enqueue and Finalize from a count taken at Open. A large
+  // queue is counted on a thread after Open returns (`counting` meanwhile),
+  // so that a restart serves its socket without reading every record.
   PendingStats::Snapshot Pending() const { return pending_.Read(); }
 
   // Every record flagged parked gets due now (after a key reload).
@@ -124,6 +129,8 @@ class DurableQueue {
   DurableQueue() = default;
   Status LoadMeta();
   Status LoadPendingStats();
+  // Counts the rest of what `it` (over a snapshot) walks, then lets go of it.
+  void CountRest(std::unique_ptr<rocksdb::Iterator> it, const rocksdb::Snapshot* snapshot);
   // Writes a batch; a failure flips the queue to failed (see Health).
   Status Commit(rocksdb::WriteBatch* batch, bool sync, std::string_view context);
   Status CheckWritable();
@@ -145,6 +152,8 @@ class DurableQueue {
   std::atomic<int64_t> next_seq_{1};
   std::string last_hash_;  // row writer thread only (after Open)
   PendingStats pending_;
+  std::thread counter_;  // the start-up count of a large queue
+  std::atomic<bool> closing_{false};
 
   std::mutex mu_;
   Status failure_;  // guarded by mu_; sticky: the write failure that stopped the queue

@@ -8,6 +8,7 @@ packages=(
   libuv1-dev libcurl4-openssl-dev librocksdb-dev libsimdjson-dev libspdlog-dev
   libyaml-cpp-dev libsqlite3-dev libssl-dev libgtest-dev libgmock-dev
   sqlite3 python3 clang libclang-rt-14-dev
+  dpkg-dev groff-base systemd
 )
 
 missing=()

@@ -11,6 +11,10 @@ cd "$root"
 
 (cd "${BUILD_DIR:-$root/build}" && ctest --output-on-failure --timeout 600 -j "$(nproc)" "$@")
 
+# Informational: systemd-analyze verify and security on the units (needs no
+# running systemd); never fails the run.
+"$root/scripts/check-units.sh" || echo "check-units: see above (informational)"
+
 # The record parser's libFuzzer target, built with clang in build-fuzz and
 # run for a bounded 30 seconds.
 "$root/scripts/fuzz.sh" 30

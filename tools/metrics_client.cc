@@ -96,8 +96,8 @@ StatusOr<std::string> FetchMetricsPage(const HostPort& address, int timeout_ms) 
                                std::strerror(connect_error));
   }
 
-  std::string request = "GET /metrics HTTP/1.1\r\nHost: " + address.ToString() +
-                        "\r\nConnection: close\r\n\r\n";
+  std::string request =
+      "GET /metrics HTTP/1.1\r\nHost: " + address.ToString() + "\r\nConnection: close\r\n\r\n";
   if (write(fd.get(), request.data(), request.size()) != static_cast<ssize_t>(request.size())) {
     return Status::Unavailable(where + ": write failed: " + std::strerror(errno));
   }

@@ -5,14 +5,13 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include <yaml-cpp/yaml.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <string>
-
-#include <yaml-cpp/yaml.h>
 
 #include "tools/commands.h"
 #include "tools/intake_client.h"
@@ -144,8 +143,9 @@ int RunStatus(const Args& args) {
 
   auto page = FetchMetricsPage(ask);
   if (!page.ok()) {
-    std::fprintf(stderr, "orauditctl status: %s%s\n  is orauditd running? (systemctl status "
-                         "orauditd)\n",
+    std::fprintf(stderr,
+                 "orauditctl status: %s%s\n  is orauditd running? (systemctl status "
+                 "orauditd)\n",
                  page.status().message().c_str(), targets.config_note.c_str());
     return 1;
   }

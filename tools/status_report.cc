@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <utility>
 
@@ -102,13 +102,13 @@ std::string RenderStatus(const std::vector<MetricSample>& s, const StatusContext
   std::string out;
   double started = SumSamples(s, "orauditd_start_time_seconds");
   out += "orauditd " + Version(s) + ", up " +
-         Duration(std::max(0.0, static_cast<double>(context.now_s) - started)) +
-         " (metrics at " + context.metrics_address + ")\n";
+         Duration(std::max(0.0, static_cast<double>(context.now_s) - started)) + " (metrics at " +
+         context.metrics_address + ")\n";
 
-  out += Line("intake socket", context.socket_path + ": " +
-                                   (context.socket_reachable ? "accepting connections"
-                                                             : "NOT reachable: " +
-                                                                   context.socket_error));
+  out += Line("intake socket",
+              context.socket_path + ": " +
+                  (context.socket_reachable ? "accepting connections"
+                                            : "NOT reachable: " + context.socket_error));
   double depth = SumSamples(s, "orauditd_queue_depth");
   std::string queue = Count(depth) + " pending";
   if (depth > 0) {
@@ -120,16 +120,16 @@ std::string RenderStatus(const std::vector<MetricSample>& s, const StatusContext
   out += Line("queue", queue);
 
   double answers = SumSamples(s, "orauditd_fetch_attempts_total");
-  out += Line("lookups", Count(SumSamples(s, "orauditd_fetch_in_flight")) + " in flight; " +
-                             Count(answers) + " answers" +
-                             (answers > 0 ? ": " + Breakdown(s, "orauditd_fetch_attempts_total",
-                                                             "class")
-                                          : ""));
+  out +=
+      Line("lookups",
+           Count(SumSamples(s, "orauditd_fetch_in_flight")) + " in flight; " + Count(answers) +
+               " answers" +
+               (answers > 0 ? ": " + Breakdown(s, "orauditd_fetch_attempts_total", "class") : ""));
   double rows = SumSamples(s, "orauditd_rows_finalized_total");
-  out += Line("outcomes", Count(rows) + " rows since start" +
-                              (rows > 0 ? ": " + Breakdown(s, "orauditd_rows_finalized_total",
-                                                           "meta_status")
-                                        : ""));
+  out += Line(
+      "outcomes",
+      Count(rows) + " rows since start" +
+          (rows > 0 ? ": " + Breakdown(s, "orauditd_rows_finalized_total", "meta_status") : ""));
   for (const char* source : {"socket", "spool"}) {
     std::map<std::string, std::string> match = {{"source", source}};
     std::string text;

@@ -14,8 +14,8 @@ struct StatusContext {
   std::string metrics_address;  // where the page came from
   std::string socket_path;      // the intake socket that was tried
   bool socket_reachable = false;
-  std::string socket_error;     // why it was not, when it was not
-  int64_t now_s = 0;            // Unix seconds, for the uptime
+  std::string socket_error;  // why it was not, when it was not
+  int64_t now_s = 0;         // Unix seconds, for the uptime
 };
 
 std::string RenderStatus(const std::vector<MetricSample>& samples, const StatusContext& context);

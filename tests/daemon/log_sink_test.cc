@@ -1,12 +1,11 @@
 #include "daemon/log_sink.h"
 
 #include <gtest/gtest.h>
+#include <spdlog/logger.h>
 
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <spdlog/logger.h>
 
 namespace orauditd {
 namespace {

@@ -1,11 +1,10 @@
 #include "daemon/metrics_server.h"
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <functional>
 #include <string>
@@ -44,7 +43,8 @@ class MetricsServerTest : public ::testing::Test {
     uv_loop_t loop;
     ASSERT_EQ(uv_loop_init(&loop), 0);
     if (options.listen.empty()) options.listen = "127.0.0.1:0";
-    MetricsServer server(&loop, [this] { return page_; }, options);
+    MetricsServer server(
+        &loop, [this] { return page_; }, options);
     Status listening = server.Listen();
     ASSERT_TRUE(listening.ok()) << listening.ToString();
     int port = std::stoi(server.bound_address().substr(server.bound_address().rfind(':') + 1));

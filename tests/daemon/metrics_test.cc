@@ -36,8 +36,8 @@ TEST(MetricsTest, GaugeWithoutLabelsAndSetAgainKeepsOneSeries) {
 
 TEST(MetricsTest, HistogramBucketsAreCumulativeWithInfSumAndCount) {
   MetricsRegistry registry;
-  Histogram* h = registry.AddHistogram("orauditd_fetch_duration_seconds", "Lookup time.",
-                                       {0.1, 0.5, 1});
+  Histogram* h =
+      registry.AddHistogram("orauditd_fetch_duration_seconds", "Lookup time.", {0.1, 0.5, 1});
   h->Observe(0.05);
   h->Observe(0.1);  // a value on a bound belongs to that bucket (le)
   h->Observe(0.3);

@@ -1,8 +1,7 @@
 #include "daemon/systemd_notify.h"
 
-#include <unistd.h>
-
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 

@@ -48,6 +48,7 @@ class SpoolWatcherTest : public ::testing::Test {
  protected:
   void SetUp() override {
     uv_loop_init(&loop_);
+    uv_timer_init(&loop_, &guard_);
     auto queue = DurableQueue::Open(dir_.File("queue"));
     ASSERT_TRUE(queue.ok()) << queue.status().ToString();
     queue_ = std::move(*queue);
@@ -56,6 +57,8 @@ class SpoolWatcherTest : public ::testing::Test {
 
   void TearDown() override {
     Stop();
+    uv_close(reinterpret_cast<uv_handle_t*>(&guard_), nullptr);
+    uv_run(&loop_, UV_RUN_DEFAULT);
     EXPECT_EQ(uv_loop_close(&loop_), 0) << "a handle was left open";
   }
 
@@ -69,7 +72,7 @@ class SpoolWatcherTest : public ::testing::Test {
                                                batcher_options, nullptr);
     batcher_->Start();
     options.dir = spool_dir_;
-    options.scan_interval_ms = 50;
+    options.scan_interval_ms = scan_interval_ms_;
     watcher_ = std::make_unique<SpoolWatcher>(&loop_, &clock_, batcher_.get(), &hasher_, options);
     Status started = watcher_->Start();
     ASSERT_TRUE(started.ok()) << started.ToString();
@@ -83,20 +86,29 @@ class SpoolWatcherTest : public ::testing::Test {
     batcher_.reset();
   }
 
-  // Runs the loop until `done` holds; every wait is bounded.
+  // Runs the loop until `done` holds; every wait is bounded, even one in
+  // which the loop would block (the guard timer wakes it).
   bool RunUntil(const std::function<bool()>& done,
                 std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
+    uv_update_time(&loop_);
+    auto ms = static_cast<uint64_t>(timeout.count());
+    uv_timer_start(&guard_, [](uv_timer_t*) {}, ms, ms);
+    bool held = true;
     while (!done()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
+      if (std::chrono::steady_clock::now() > deadline) {
+        held = false;
+        break;
+      }
       uv_run(&loop_, UV_RUN_ONCE);
     }
-    return true;
+    uv_timer_stop(&guard_);
+    return held;
   }
 
   void RunFor(std::chrono::milliseconds time) {
     auto deadline = std::chrono::steady_clock::now() + time;
-    RunUntil([&] { return std::chrono::steady_clock::now() > deadline; }, time * 2);
+    RunUntil([&] { return std::chrono::steady_clock::now() >= deadline; }, time);
   }
 
   // Writes under a temp name, then renames into incoming/, as clients must.
@@ -126,6 +138,8 @@ class SpoolWatcherTest : public ::testing::Test {
   testing::TempDir dir_;
   std::string spool_dir_;
   uv_loop_t loop_;
+  uv_timer_t guard_;
+  int64_t scan_interval_ms_ = 50;
   SystemClock clock_;
   PromptHasher hasher_{""};
   RetryPolicy policy_{RetryConfig{}, 1};
@@ -158,6 +172,18 @@ TEST_F(SpoolWatcherTest, FileMovesToDoneOnceItsLinesAreStored) {
   EXPECT_TRUE(Names(spool_dir_ + "/rejected").empty());
   EXPECT_EQ(watcher_->counters().files, 1u);
   EXPECT_EQ(watcher_->counters().accepted, 3u);
+}
+
+// Regression: the commit happens in the loop's check phase, after it polls;
+// the watcher used to let that poll block until some unrelated event (here
+// the next scan, a minute away) after queuing a chunk.
+TEST_F(SpoolWatcherTest, FileIsStoredWithoutWaitingForTheNextScan) {
+  std::filesystem::create_directories(spool_dir_ + "/incoming");
+  Drop("now.jsonl", R"({"status":"error"})" "\n" R"({"status":"timeout"})" "\n");
+  scan_interval_ms_ = 60000;
+  Start();
+  ASSERT_TRUE(RunUntil([&] { return Exists(Done("now.jsonl")); }, std::chrono::seconds(3)));
+  EXPECT_EQ(Stored().size(), 2u);
 }
 
 TEST_F(SpoolWatcherTest, TemporaryNamesAreIgnoredUntilRenamed) {

@@ -128,8 +128,8 @@ TEST_F(MetricsEndpointTest, PendingRecordsShowDepthAndAGrowingOldestAge) {
   // A record whose generation stays 404 is pending for the whole window.
   auto replies = harness_.Submit({Record("p-1", "gen-1764861002-neverThere000000003")});
   ASSERT_TRUE(replies.ok());
-  std::string first = ScrapeUntil(
-      [](const std::string& p) { return Value(p, "orauditd_queue_depth") == 1; });
+  std::string first =
+      ScrapeUntil([](const std::string& p) { return Value(p, "orauditd_queue_depth") == 1; });
   EXPECT_EQ(Value(first, "orauditd_queue_depth"), 1) << first;
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   auto later = harness_.ScrapeMetrics();

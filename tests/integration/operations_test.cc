@@ -57,7 +57,8 @@ TEST_F(OperationsTest, TheLogHoldsNeitherTheApiKeyNorAnyPromptText) {
   std::string messages = std::string(R"([{"role":"user","content":")") + kPromptText + R"("}])";
   auto replies = harness_.Submit({
       R"({"request_id":"s-1","generation_id":"gen-1764863000-operationsResolved01",)"
-      R"("messages":)" + messages + "}",
+      R"("messages":)" +
+          messages + "}",
       R"({"request_id":"s-2","request":{"model":"openai/gpt-4o","messages":)" + messages +
           R"(},"response":{"id":"gen-1764863001-operationsResolved02","model":"openai/gpt-4o"}})",
       // Refused lines carrying a prompt: the reason is logged, the prompt not.
@@ -65,7 +66,8 @@ TEST_F(OperationsTest, TheLogHoldsNeitherTheApiKeyNorAnyPromptText) {
       R"({"request_id":"s-4","messages":)" + messages + R"(,"prompt_tokens":-1})",
       // A record for a key nobody configured: its problem is logged by name.
       R"({"request_id":"s-5","generation_id":"gen-1764863002-operationsResolved03",)"
-      R"("key":"other","messages":)" + messages + "}",
+      R"("key":"other","messages":)" +
+          messages + "}",
   });
   ASSERT_TRUE(replies.ok()) << replies.status().ToString();
   ASSERT_TRUE(harness_.WaitForRows(2).ok());
@@ -119,8 +121,7 @@ TEST_F(OperationsTest, SigintDrainsAndExitsZeroAsSigtermDoes) {
   auto stopped = harness_.StopDaemon(SIGINT);
   ASSERT_TRUE(stopped.ok()) << stopped.status().ToString();
   EXPECT_TRUE(stopped->Success()) << stopped->ToString() << "\n" << harness_.DaemonLog();
-  EXPECT_NE(harness_.DaemonLog().find("shutdown: Interrupt received; draining"),
-            std::string::npos)
+  EXPECT_NE(harness_.DaemonLog().find("shutdown: Interrupt received; draining"), std::string::npos)
       << harness_.DaemonLog();
   EXPECT_NE(harness_.DaemonLog().find("shutdown complete"), std::string::npos);
 }
@@ -155,9 +156,9 @@ TEST(CheckConfigTest, PrintsTheEffectiveConfigMaskedAndRefusesTyposWith78) {
   SubprocessOptions options;
   options.stdout_path = dir.File("out");
   options.stderr_path = dir.File("err");
-  ASSERT_TRUE(check.Start({ORAUDITD_BIN, "--check-config", "--config", dir.File("good.yaml")}, {},
-                          options)
-                  .ok());
+  ASSERT_TRUE(
+      check.Start({ORAUDITD_BIN, "--check-config", "--config", dir.File("good.yaml")}, {}, options)
+          .ok());
   auto exit = check.Wait(std::chrono::seconds(10));
   ASSERT_TRUE(exit.ok());
   EXPECT_TRUE(exit->Success()) << ReadFile(dir.File("err"));

@@ -1,12 +1,11 @@
 // The built daemon under a pretend systemd: the notify protocol against a
 // datagram socket the test listens on (READY, STATUS, WATCHDOG, STOPPING),
 // and socket activation with a listening socket the test hands over.
+#include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstring>
@@ -27,9 +26,8 @@ std::string Record(const std::string& request_id) {
 }
 
 size_t CountContaining(const std::vector<std::string>& messages, const std::string& needle) {
-  return std::count_if(messages.begin(), messages.end(), [&](const std::string& m) {
-    return m.find(needle) != std::string::npos;
-  });
+  return std::count_if(messages.begin(), messages.end(),
+                       [&](const std::string& m) { return m.find(needle) != std::string::npos; });
 }
 
 class SystemdNotifyTest : public ::testing::Test {
@@ -70,8 +68,8 @@ TEST_F(SystemdNotifyTest, StatusLineCarriesQueueDepthAndOldestAge) {
   // A record with an unknown key stays parked and pending for the window.
   ASSERT_TRUE(harness_.StartDaemon().ok());
   ASSERT_TRUE(listener_.ReceiveUntil("READY=1", std::chrono::seconds(10)).ok());
-  auto replies = harness_.Submit(
-      {R"({"request_id":"st-1","generation_id":"gen-x","key":"not-configured"})"});
+  auto replies =
+      harness_.Submit({R"({"request_id":"st-1","generation_id":"gen-x","key":"not-configured"})"});
   ASSERT_TRUE(replies.ok());
   // STATUS= is sent every 5 s.
   auto status = listener_.ReceiveUntil("STATUS=1 pending, oldest", std::chrono::seconds(12));

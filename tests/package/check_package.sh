@@ -24,7 +24,7 @@ deb="$(ls "$work"/out/*.deb)"
 echo "package: $(basename "$deb")"
 
 info="$(dpkg-deb -I "$deb")"
-echo "$info" | sed -n '/Package:/,$p'
+echo "$info" | grep -E '^ (Package|Version|Architecture|Section|Depends):'
 expect_in "$info" '^ Package: orauditd$' "control"
 expect_in "$info" "^ Architecture: $(dpkg --print-architecture)$" "control"
 expect_in "$info" '^ Section: admin$' "control"

@@ -3,6 +3,9 @@
 // a reopen.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "queue/durable_queue.h"
 #include "queue/row_builder.h"
 #include "tests/support/temp_dir.h"
@@ -56,6 +59,41 @@ TEST(DurableQueuePendingTest, AReopenCountsWhatIsStillThere) {
   ASSERT_TRUE(queue.ok());
   EXPECT_EQ((*queue)->Pending().records, 2u);
   EXPECT_EQ((*queue)->Pending().oldest_received_ms, 6000);
+}
+
+TEST(DurableQueuePendingTest, ALargeQueueIsCountedAfterOpenReturnsAndComesOutExact) {
+  testing::TempDir dir;
+  constexpr int kRecords = 30000;  // more than Open counts before returning
+  {
+    auto queue = DurableQueue::Open(dir.File("queue"));
+    ASSERT_TRUE(queue.ok());
+    for (int done = 0; done < kRecords; done += 1000) {
+      std::vector<QueuedRecord> batch;
+      for (int i = done; i < done + 1000; ++i) {
+        batch.push_back(Received("r" + std::to_string(i), 1000 + i));
+      }
+      (*queue)->Enqueue(std::move(batch));
+    }
+  }
+  auto queue = DurableQueue::Open(dir.File("queue"));
+  ASSERT_TRUE(queue.ok());
+  // Records finish and arrive while the count runs; it still ends exact.
+  auto taken = (*queue)->TakeDue(100, 100, 5000);
+  ASSERT_TRUE(taken.ok());
+  std::vector<DurableQueue::Finished> finished;
+  for (const auto& q : *taken) {
+    finished.push_back({q, BuildRow(q, std::nullopt, "unresolved", "", 4000)});
+  }
+  ASSERT_TRUE((*queue)->Finalize(&finished).ok());
+  (*queue)->Enqueue({Received("late", 999'000)});
+
+  for (int i = 0; i < 500 && (*queue)->Pending().counting; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  PendingStats::Snapshot pending = (*queue)->Pending();
+  EXPECT_FALSE(pending.counting);
+  EXPECT_EQ(pending.records, static_cast<uint64_t>(kRecords - 100 + 1));
+  EXPECT_EQ(pending.oldest_received_ms, 1000);
 }
 
 }  // namespace

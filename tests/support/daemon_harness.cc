@@ -128,7 +128,9 @@ Status DaemonHarness::LaunchDaemon() {
   if (!started.ok()) return started;
   bool ready = WaitFor(
       [&] {
-        if (passed_fd_ >= 0) return DaemonLog().find("socket passed by systemd") != std::string::npos;
+        if (passed_fd_ >= 0) {
+          return DaemonLog().find("socket passed by systemd") != std::string::npos;
+        }
         struct stat st;
         return stat(socket_path_.c_str(), &st) == 0 && S_ISSOCK(st.st_mode);
       },

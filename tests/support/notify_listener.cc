@@ -56,8 +56,8 @@ std::vector<std::string> NotifyListener::ReceiveFor(std::chrono::milliseconds wi
   return messages;
 }
 
-StatusOr<std::vector<std::string>> NotifyListener::ReceiveUntil(
-    const std::string& needle, std::chrono::milliseconds timeout) {
+StatusOr<std::vector<std::string>> NotifyListener::ReceiveUntil(const std::string& needle,
+                                                                std::chrono::milliseconds timeout) {
   std::vector<std::string> messages;
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {

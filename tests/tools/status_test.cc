@@ -50,18 +50,15 @@ TEST(StatusReportTest, ShowsTheFiguresAPersonAsksForFirst) {
   context.now_s = 1000 + 3 * 3600 + 120;
   std::string text = RenderStatus(ParseMetricsText(kPage), context);
 
-  EXPECT_NE(text.find("orauditd 0.1.0, up 3h 02m (metrics at 127.0.0.1:9464)"),
-            std::string::npos)
+  EXPECT_NE(text.find("orauditd 0.1.0, up 3h 02m (metrics at 127.0.0.1:9464)"), std::string::npos)
       << text;
   EXPECT_NE(text.find("/run/orauditd/intake.sock: accepting connections"), std::string::npos);
   EXPECT_NE(text.find("12 pending, oldest came in 1m 15s ago; storage ok"), std::string::npos)
       << text;
-  EXPECT_NE(text.find("2 in flight; 1,230 answers: 1,200 resolved, 30 not_yet"),
-            std::string::npos)
+  EXPECT_NE(text.find("2 in flight; 1,230 answers: 1,200 resolved, 30 not_yet"), std::string::npos)
       << text;
   EXPECT_EQ(text.find("0 transient"), std::string::npos) << "zero classes are left out";
-  EXPECT_NE(text.find("1,170 rows since start: 1,150 resolved, 20 unresolved"),
-            std::string::npos)
+  EXPECT_NE(text.find("1,170 rows since start: 1,150 resolved, 20 unresolved"), std::string::npos)
       << text;
   EXPECT_NE(text.find("1,234,567 accepted, 0 duplicate, 2 refused"), std::string::npos) << text;
   EXPECT_NE(text.find("sqlite 1,170 rows written, jsonl 1,160 rows written; lag 10 rows; "

@@ -1,0 +1,39 @@
+#!/bin/sh
+# Builds a Release tree in build-bench/ and runs the intake and end-to-end
+# benchmarks (issues 3 and 5), printing their tables. Both start the real
+# daemon and the fake OpenRouter as child processes on a Unix socket and
+# 127.0.0.1 in a scratch folder under ${TMPDIR:-/tmp}, and stop them at the
+# end; nothing talks to any other host.
+#
+#   bench/run.sh                     # everything, default sizes (about 5 minutes)
+#   bench/run.sh --quick             # small sizes, one run each: a smoke test
+#   INTAKE_ARGS="--runs 5" E2E_ARGS="--records 200000" bench/run.sh
+#
+# The figures depend on the machine and on what else runs on it: each table
+# prints the load average next to its figures.
+set -eu
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build="$root/build-bench"
+
+intake_args=${INTAKE_ARGS:-}
+e2e_args=${E2E_ARGS:-}
+if [ "${1:-}" = "--quick" ]; then
+  intake_args="--records 20000 --paced-records 20000 --runs 1 $intake_args"
+  e2e_args="--records 10000 --slow-records 1280 --runs 1 --inline-seconds 10 $e2e_args"
+elif [ $# -gt 0 ]; then
+  echo "usage: bench/run.sh [--quick]" >&2
+  exit 2
+fi
+
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$build" --target intake_bench e2e_bench orauditd fake_openrouter
+
+echo
+echo "== $(uname -srm), $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+# shellcheck disable=SC2086  # the argument strings are meant to split
+"$build/bench/intake_bench" $intake_args
+echo
+# shellcheck disable=SC2086
+"$build/bench/e2e_bench" $e2e_args
