@@ -45,8 +45,8 @@ StatusOr<double> StartAndTimeSocket(testing::Subprocess* daemon, const std::stri
   options.stderr_path = log;
   options.stdout_path = log + ".out";
   auto start = std::chrono::steady_clock::now();
-  Status started = daemon->Start({binary, "--config", config},
-                                 {"OPENROUTER_API_KEY=sk-or-v1-bench"}, options);
+  Status started =
+      daemon->Start({binary, "--config", config}, {"OPENROUTER_API_KEY=sk-or-v1-bench"}, options);
   if (!started.ok()) return started;
   auto deadline = start + limit;
   while (std::chrono::steady_clock::now() < deadline) {

@@ -198,6 +198,7 @@ const std::vector<KeySpec>& Schema() {
       {"sinks.jsonl.path", StringKey(&Config::jsonl_path, true)},
       {"sinks.jsonl.rotate_bytes", SizeKey(&Config::jsonl_rotate_bytes)},
       {"privacy.hash_secret_file", StringKey(&Config::hash_secret_file, true)},
+      {"privacy.redact_user_id", BoolKey(&Config::redact_user_id)},
       {"metrics.listen", StringKey(&Config::metrics_listen, true)},
       {"log.level", StringKey(&Config::log_level)},
       {"log.format", StringKey(&Config::log_format)},
@@ -427,6 +428,7 @@ std::string ConfigToYaml(const Config& c) {
       << ", rotate_bytes: " << Size(c.jsonl_rotate_bytes) << " }\n"
       << "privacy:\n"
       << "  hash_secret_file: " << Quoted(c.hash_secret_file) << "\n"
+      << "  redact_user_id: " << (c.redact_user_id ? "true" : "false") << "\n"
       << "metrics:\n"
       << "  listen: " << Quoted(c.metrics_listen) << "\n"
       << "log:\n"

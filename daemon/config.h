@@ -49,6 +49,7 @@ struct Config {
   uint64_t jsonl_rotate_bytes = 128ull << 20;
 
   std::string hash_secret_file;  // empty: plain SHA-256 prompt hashes
+  bool redact_user_id = false;   // pass user_id through the redactor too
 
   std::string metrics_listen = "127.0.0.1:9464";  // empty: no metrics endpoint
 

@@ -283,7 +283,7 @@ void Pipeline::Retry(QueuedRecord queued, int64_t due_ms) {
 void Pipeline::Finish(const QueuedRecord& queued, std::optional<Generation> generation,
                       const std::string& meta_status, const std::string& meta_error) {
   int64_t now = clock_->NowMs();
-  Row row = BuildRow(queued, generation, meta_status, meta_error, now);
+  Row row = BuildRow(queued, generation, meta_status, meta_error, now, options_.privacy);
   if (meta_status == "resolved" || meta_status == "not_applicable") {
     spdlog::debug("record {}: {} after {} lookups", queued.record.request_id, meta_status,
                   queued.attempts);

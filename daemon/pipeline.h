@@ -29,6 +29,7 @@
 #include "fetcher/lookup.h"
 #include "queue/durable_queue.h"
 #include "queue/retry_policy.h"
+#include "queue/row_builder.h"
 #include "storage/sink.h"
 
 namespace orauditd {
@@ -40,6 +41,7 @@ struct PipelineOptions {
   double rate_per_second = 20;
   size_t max_body_bytes = 4 << 20;
   int64_t drain_timeout_ms = 10000;  // how long Stop() waits for lookups in flight
+  RowPrivacy privacy;                // what finished rows redact
   // Told how long each lookup took (HttpResponse::total_seconds), for the
   // fetch latency histogram. May be empty.
   std::function<void(double seconds)> on_lookup_seconds;

@@ -138,6 +138,7 @@ void ReplayRun::EndFile() {
   bytes_done_ += files_[next_file_ - 1].size;
   ++outcome_.files_read;
   current_->Detach();
+  if (current_->owed() > 0) unsettled_.push_back(current_);
   current_.reset();
 }
 
@@ -148,6 +149,9 @@ void ReplayRun::Problem(const std::string& text) {
 
 // Everything stored has become a row and every sink has it.
 bool ReplayRun::Drained() {
+  for (const auto& ingest : unsettled_) {
+    if (ingest->owed() > 0) return false;
+  }
   return stages_.batcher->pending() == 0 && stages_.pipeline->in_flight() == 0 &&
          !stages_.queue->NextDueMs().has_value() &&
          stages_.pipeline->sinks_written_through() >= stages_.queue->last_seq();

@@ -101,6 +101,8 @@ class ReplayRun {
   Phase phase_ = Phase::kReading;
   size_t next_file_ = 0;
   std::shared_ptr<FileIngest> current_;
+  // Files given up on while records of theirs were still being committed.
+  std::vector<std::shared_ptr<FileIngest>> unsettled_;
   uint64_t bytes_done_ = 0;  // sizes of the files read to the end
   ReplayOutcome outcome_;
 };

@@ -1,5 +1,7 @@
 #include "daemon/stage_setup.h"
 
+#include <spdlog/spdlog.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -35,6 +37,9 @@ StatusOr<std::vector<std::unique_ptr<Sink>>> OpenSinks(const Config& config) {
     if (!dir.ok()) return dir;
     auto jsonl = JsonlSink::Open(config.jsonl_path, config.jsonl_rotate_bytes);
     if (!jsonl.ok()) return jsonl.status();
+    if (!(*jsonl)->recovery_note().empty()) {
+      spdlog::warn("sink jsonl: {}", (*jsonl)->recovery_note());
+    }
     sinks.push_back(std::move(*jsonl));
   }
   return sinks;
@@ -70,6 +75,7 @@ PipelineOptions PipelineOptionsFrom(const Config& config) {
   options.request_timeout_ms = config.request_timeout_ms;
   options.concurrency = static_cast<size_t>(config.concurrency);
   options.rate_per_second = config.rate_per_second;
+  options.privacy.redact_user_id = config.redact_user_id;
   return options;
 }
 

@@ -99,6 +99,8 @@ class FileIngest : public std::enable_shared_from_this<FileIngest> {
   State state() const { return state_; }
   const Status& status() const { return status_; }
   const FileCounts& counts() const { return counts_; }
+  // Records queued whose commit has not answered yet.
+  size_t owed() const { return owed_; }
   const std::string& name() const { return name_; }
   const LineReader& reader() const { return *reader_; }
 

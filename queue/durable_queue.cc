@@ -84,7 +84,7 @@ DurableQueue::~DurableQueue() {
 }
 
 StatusOr<std::unique_ptr<DurableQueue>> DurableQueue::Open(const std::string& dir,
-                                                          const QueueOptions& options) {
+                                                           const QueueOptions& options) {
   QueueMemoryBudget budget;
   rocksdb::DBOptions db_options = QueueDbOptions(budget, options.env);
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = QueueColumnFamilies(
@@ -440,6 +440,7 @@ Status DurableQueue::LoadPendingStats() {
   const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
   rocksdb::ReadOptions read;
   read.snapshot = snapshot;
+  read.fill_cache = false;  // read once; the cache is for the schedule's front
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, records_));
   it->SeekToFirst();
   for (int n = 0; it->Valid() && n < kCountedInline; it->Next(), ++n) {

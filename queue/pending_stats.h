@@ -7,9 +7,10 @@
 // Counts are kept per intake second, so memory grows with the number of
 // distinct seconds in which pending records arrived, not with how many
 // there are: a million records pending over the default 30-minute window
-// take at most 1800 entries. The oldest intake time is that of its second. Intake and finalization run on different threads; a record
-// may be seen leaving before it is seen entering, so a count may dip below
-// zero for a moment and is read as zero.
+// take at most 1800 entries. The oldest intake time is that of its second.
+// Intake and finalization run on different threads; a record may be seen
+// leaving before it is seen entering, so a count may dip below zero for a
+// moment and is read as zero.
 //
 // Any thread.
 #pragma once

@@ -1,8 +1,8 @@
 #include "queue/rocks_logger.h"
 
-#include <cstdio>
-
 #include <spdlog/spdlog.h>
+
+#include <cstdio>
 
 namespace orauditd {
 namespace {

@@ -8,10 +8,10 @@
 // Any thread: RocksDB logs from its background threads.
 #pragma once
 
+#include <rocksdb/env.h>
+
 #include <cstdarg>
 #include <memory>
-
-#include <rocksdb/env.h>
 
 namespace orauditd {
 

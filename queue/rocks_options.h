@@ -5,11 +5,11 @@
 // Any thread; pure functions.
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
+
+#include <string>
+#include <vector>
 
 namespace orauditd {
 
@@ -18,8 +18,8 @@ namespace orauditd {
 // family. Index and filter blocks live in that cache too, so they do not
 // grow with the data.
 struct QueueMemoryBudget {
-  size_t memtables_bytes = 32 << 20;
-  size_t block_cache_bytes = 16 << 20;
+  size_t memtables_bytes = 16 << 20;
+  size_t block_cache_bytes = 8 << 20;
   int max_open_files = 512;
 };
 

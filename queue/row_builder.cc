@@ -3,26 +3,44 @@
 #include <algorithm>
 
 #include "common/json_writer.h"
+#include "storage/redactor.h"
 
 namespace orauditd {
 namespace {
 
-std::optional<std::string> MetadataJson(const Record& record) {
+std::optional<std::string> MetadataJson(const Record& record, bool redact) {
   if (record.metadata.empty()) return std::nullopt;
   auto entries = record.metadata;
   std::sort(entries.begin(), entries.end());
   JsonWriter w;
   w.BeginObject();
-  for (const auto& [key, value] : entries) w.Field(key, std::string_view(value));
+  for (auto& [key, value] : entries) {
+    if (redact) RedactNamedValue(key, &value);
+    w.Field(key, std::string_view(value));
+  }
   w.EndObject();
   return w.Take();
+}
+
+void RedactOptional(std::optional<std::string>* text) {
+  if (*text) RedactInPlace(&**text);
+}
+
+// Only fields a client or an upstream error message fills with free text;
+// ids, model names and hashes have formats of their own and stay exact.
+void ApplyPrivacy(const RowPrivacy& privacy, Row* row) {
+  if (privacy.redact_free_text) {
+    RedactOptional(&row->error_code);
+    RedactOptional(&row->meta_error);
+  }
+  if (privacy.redact_user_id) RedactOptional(&row->user_id);
 }
 
 }  // namespace
 
 Row BuildRow(const QueuedRecord& queued, const std::optional<Generation>& generation,
              const std::string& meta_status, const std::string& meta_error,
-             int64_t resolved_at_ms) {
+             int64_t resolved_at_ms, const RowPrivacy& privacy) {
   const Record& r = queued.record;
   Row row;
   row.timestamp_ms = r.timestamp_ms;
@@ -48,9 +66,10 @@ Row BuildRow(const QueuedRecord& queued, const std::optional<Generation>& genera
   row.peer_uid = r.peer_uid;
   row.peer_pid = r.peer_pid;
   row.source = r.source;
-  row.metadata = MetadataJson(r);
+  row.metadata = MetadataJson(r, privacy.redact_free_text);
   row.duplicate_of = queued.duplicate_of;
   row.resolved_at_ms = resolved_at_ms;
+  ApplyPrivacy(privacy, &row);
 
   if (!generation) return row;
   const Generation& g = *generation;

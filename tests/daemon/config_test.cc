@@ -23,6 +23,7 @@ TEST(ConfigTest, EmptyFileGivesTheDocumentedDefaults) {
   EXPECT_EQ(config->min_free_bytes, 256u << 20);
   EXPECT_EQ(config->keys.at("default").env, "OPENROUTER_API_KEY");
   EXPECT_EQ(config->sqlite_path, "/var/lib/orauditd/audit.db");
+  EXPECT_FALSE(config->redact_user_id);
 }
 
 TEST(ConfigTest, ReadsEveryKeyOfTheShippedExample) {
@@ -115,6 +116,20 @@ TEST(ConfigTest, PrintedConfigParsesBackToTheSameValues) {
   EXPECT_EQ(again->window_ms, 45 * 60 * 1000);
   EXPECT_EQ(again->rate_per_second, 12.5);
   EXPECT_NE(yaml.find("***"), std::string::npos) << "key values are masked";
+}
+
+TEST(ConfigTest, RedactUserIdIsOffByDefaultAndPrintedBack) {
+  auto config = ParseConfig("privacy: { redact_user_id: true }\n", "t");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_TRUE(config->redact_user_id);
+  auto again = ParseConfig(ConfigToYaml(*config), "printed");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->redact_user_id);
+
+  auto bad = ParseConfig("privacy: { redact_user_id: sometimes }\n", "t");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("privacy.redact_user_id"), std::string::npos)
+      << bad.status().message();
 }
 
 TEST(ConfigTest, LogFormatIsTextByDefaultJsonOnRequestAndNothingElse) {

@@ -49,6 +49,7 @@ class SpoolWatcherTest : public ::testing::Test {
   void SetUp() override {
     uv_loop_init(&loop_);
     uv_timer_init(&loop_, &guard_);
+    uv_check_init(&loop_, &probe_);
     auto queue = DurableQueue::Open(dir_.File("queue"));
     ASSERT_TRUE(queue.ok()) << queue.status().ToString();
     queue_ = std::move(*queue);
@@ -58,6 +59,7 @@ class SpoolWatcherTest : public ::testing::Test {
   void TearDown() override {
     Stop();
     uv_close(reinterpret_cast<uv_handle_t*>(&guard_), nullptr);
+    uv_close(reinterpret_cast<uv_handle_t*>(&probe_), nullptr);
     uv_run(&loop_, UV_RUN_DEFAULT);
     EXPECT_EQ(uv_loop_close(&loop_), 0) << "a handle was left open";
   }
@@ -86,29 +88,27 @@ class SpoolWatcherTest : public ::testing::Test {
     batcher_.reset();
   }
 
-  // Runs the loop until `done` holds; every wait is bounded, even one in
-  // which the loop would block (the guard timer wakes it).
+  // Runs the loop as the daemon does (UV_RUN_DEFAULT, no extra wake-ups)
+  // until `done` holds after a loop pass, or until `timeout`.
   bool RunUntil(const std::function<bool()>& done,
                 std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
+    if (done()) return true;
+    probe_.data = const_cast<std::function<bool()>*>(&done);
+    uv_check_start(&probe_, [](uv_check_t* probe) {
+      if ((*static_cast<std::function<bool()>*>(probe->data))()) uv_stop(probe->loop);
+    });
     uv_update_time(&loop_);
-    auto ms = static_cast<uint64_t>(timeout.count());
-    uv_timer_start(&guard_, [](uv_timer_t*) {}, ms, ms);
-    bool held = true;
-    while (!done()) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        held = false;
-        break;
-      }
-      uv_run(&loop_, UV_RUN_ONCE);
-    }
+    uv_timer_start(
+        &guard_, [](uv_timer_t* guard) { uv_stop(guard->loop); },
+        static_cast<uint64_t>(timeout.count()), 0);
+    uv_run(&loop_, UV_RUN_DEFAULT);
+    uv_check_stop(&probe_);
     uv_timer_stop(&guard_);
-    return held;
+    return done();
   }
 
   void RunFor(std::chrono::milliseconds time) {
-    auto deadline = std::chrono::steady_clock::now() + time;
-    RunUntil([&] { return std::chrono::steady_clock::now() >= deadline; }, time);
+    RunUntil([] { return false; }, time);
   }
 
   // Writes under a temp name, then renames into incoming/, as clients must.
@@ -139,6 +139,7 @@ class SpoolWatcherTest : public ::testing::Test {
   std::string spool_dir_;
   uv_loop_t loop_;
   uv_timer_t guard_;
+  uv_check_t probe_;
   int64_t scan_interval_ms_ = 50;
   SystemClock clock_;
   PromptHasher hasher_{""};
@@ -175,15 +176,21 @@ TEST_F(SpoolWatcherTest, FileMovesToDoneOnceItsLinesAreStored) {
 }
 
 // Regression: the commit happens in the loop's check phase, after it polls;
-// the watcher used to let that poll block until some unrelated event (here
-// the next scan, a minute away) after queuing a chunk.
-TEST_F(SpoolWatcherTest, FileIsStoredWithoutWaitingForTheNextScan) {
+// the watcher used to let that poll block after queuing a chunk, until some
+// unrelated event (here the next scan, a minute away) woke the loop.
+TEST_F(SpoolWatcherTest, ChunksFollowEachOtherWithoutWaitingForAnEvent) {
   std::filesystem::create_directories(spool_dir_ + "/incoming");
-  Drop("now.jsonl", R"({"status":"error"})" "\n" R"({"status":"timeout"})" "\n");
+  std::string text;
+  for (int i = 0; i < 10; ++i)
+    text += R"({"status":"error"})"
+            "\n";
+  Drop("now.jsonl", text);
   scan_interval_ms_ = 60000;
-  Start();
+  SpoolWatcherOptions options;
+  options.chunk_lines = 2;
+  Start(options);
   ASSERT_TRUE(RunUntil([&] { return Exists(Done("now.jsonl")); }, std::chrono::seconds(3)));
-  EXPECT_EQ(Stored().size(), 2u);
+  EXPECT_EQ(Stored().size(), 10u);
 }
 
 TEST_F(SpoolWatcherTest, TemporaryNamesAreIgnoredUntilRenamed) {

@@ -4,9 +4,8 @@
 // error, never acknowledged; the daemon keeps what it has; and once the
 // filler is gone it recovers by itself. Needs permission to mount tmpfs
 // (root, as in CI); skipped otherwise.
-#include <gtest/gtest.h>
-
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/mount.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -37,8 +36,7 @@ class SmallFilesystem {
     std::filesystem::create_directories(dir_);
     std::string options = "size=" + size;
     if (mount("tmpfs", dir_.c_str(), "tmpfs", 0, options.c_str()) != 0) {
-      return std::string("mount -t tmpfs -o ") + options + " " + dir_ + ": " +
-             std::strerror(errno);
+      return std::string("mount -t tmpfs -o ") + options + " " + dir_ + ": " + std::strerror(errno);
     }
     mounted_ = true;
     return "";
@@ -77,8 +75,8 @@ class SmallFilesystem {
 };
 
 std::string Line(const std::string& id, const std::string& extra = "") {
-  return R"({"request_id":")" + id + R"(","generation_id":"gen-1764860000-)" + id + "\"" +
-         extra + "}";
+  return R"({"request_id":")" + id + R"(","generation_id":"gen-1764860000-)" + id + "\"" + extra +
+         "}";
 }
 
 // Eight 1000-byte tags: a record that takes room, to fill the queue's WAL.
@@ -122,11 +120,12 @@ class FullDiskTest : public ::testing::Test {
 
   Status StartDaemon(const std::string& min_free) {
     harness_.set_min_free(min_free);
-    return harness_.StartDaemon("fetch:\n"
-                                "  window: 10m\n"
-                                "  first_delay: 20ms\n"
-                                "  backoff: { initial: 50ms, max: 200ms }\n"
-                                "  rate_per_second: 1000\n");
+    return harness_.StartDaemon(
+        "fetch:\n"
+        "  window: 10m\n"
+        "  first_delay: 20ms\n"
+        "  backoff: { initial: 50ms, max: 200ms }\n"
+        "  rate_per_second: 1000\n");
   }
 
   DaemonHarness harness_;
@@ -166,8 +165,7 @@ TEST_F(FullDiskTest, IntakeRefusesWhenFullNeverAcknowledgesAFailedWriteAndRecove
       lines.push_back(Line("flood-" + std::to_string(batch * 100 + i), BulkyMetadata()));
     }
     auto replies = harness_.Submit(lines);
-    ASSERT_TRUE(replies.ok()) << replies.status().ToString() << "\n"
-                              << harness_.DaemonLog();
+    ASSERT_TRUE(replies.ok()) << replies.status().ToString() << "\n" << harness_.DaemonLog();
     for (const Reply& reply : *replies) {
       std::string id = reply.line.substr(15, reply.line.find('"', 15) - 15);
       if (IsOk(reply)) {
@@ -217,9 +215,9 @@ TEST_F(FullDiskTest, IntakeRefusesWhenFullNeverAcknowledgesAFailedWriteAndRecove
   EXPECT_EQ((*rows)[0]["n"], std::to_string(total)) << "no record twice, none lost";
   EXPECT_EQ((*rows)[0]["ids"], std::to_string(total));
   EXPECT_EQ((*rows)[0]["top"], std::to_string(total));
-  auto held_rows =
-      harness_.Query("SELECT COUNT(*) AS n FROM audit_log WHERE request_id LIKE 'held-%' "
-                     "AND meta_status = 'resolved'");
+  auto held_rows = harness_.Query(
+      "SELECT COUNT(*) AS n FROM audit_log WHERE request_id LIKE 'held-%' "
+      "AND meta_status = 'resolved'");
   EXPECT_EQ((*held_rows)[0]["n"], std::to_string(kHeld));
 }
 

@@ -42,10 +42,13 @@ TEST(ShutdownTest, SigtermWithLookupsInFlightDrainsExitsZeroAndTheNextStartFinis
   DaemonHarness harness;
   // Every answer takes 1.5 s, under the harness's 2 s request timeout.
   ASSERT_TRUE(harness.StartFake("{}", {"--latency-ms", "1500"}).ok());
-  Status started = harness.StartDaemon("fetch:\n"
-                                       "  first_delay: 10ms\n"
-                                       "  concurrency: " + std::to_string(kConcurrency) + "\n"
-                                       "  rate_per_second: 1000\n");
+  Status started = harness.StartDaemon(
+      "fetch:\n"
+      "  first_delay: 10ms\n"
+      "  concurrency: " +
+      std::to_string(kConcurrency) +
+      "\n"
+      "  rate_per_second: 1000\n");
   ASSERT_TRUE(started.ok()) << started.ToString();
 
   std::vector<std::string> lines;

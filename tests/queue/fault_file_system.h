@@ -8,13 +8,13 @@
 // Any thread: RocksDB calls it from its background threads too.
 #pragma once
 
+#include <rocksdb/env.h>
+#include <rocksdb/file_system.h>
+
 #include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
-
-#include <rocksdb/env.h>
-#include <rocksdb/file_system.h>
 
 namespace orauditd::testing {
 
@@ -52,8 +52,7 @@ class FaultFileSystem : public rocksdb::FileSystemWrapper {
     return target()->GetFreeSpace(path, options, free_bytes, dbg);
   }
 
-  rocksdb::IOStatus ReopenWritableFile(const std::string& name,
-                                       const rocksdb::FileOptions& options,
+  rocksdb::IOStatus ReopenWritableFile(const std::string& name, const rocksdb::FileOptions& options,
                                        std::unique_ptr<rocksdb::FSWritableFile>* result,
                                        rocksdb::IODebugContext* dbg) override {
     if (failing_) return Failure();

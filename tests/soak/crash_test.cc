@@ -47,8 +47,8 @@ std::string ScriptFor(const std::vector<std::string>& ids, std::mt19937_64& rng)
     int p = pick(rng);
     std::string steps;
     if (p < 30) {
-      steps = R"([{"kind":"not_found","times":)" + std::to_string(times(rng)) +
-              R"(},{"kind":"ok"}])";
+      steps =
+          R"([{"kind":"not_found","times":)" + std::to_string(times(rng)) + R"(},{"kind":"ok"}])";
     } else if (p < 35) {
       steps = R"([{"kind":"server_error","status":502},{"kind":"ok"}])";
     } else if (p < 40) {
@@ -97,7 +97,9 @@ std::vector<SoakRecord> RecordsFor(int client, int count, std::mt19937_64& rng,
 
 std::string DaemonConfig() {
   return "fetch:\n"
-         "  window: " + std::to_string(kWindowSeconds) + "s\n"
+         "  window: " +
+         std::to_string(kWindowSeconds) +
+         "s\n"
          "  first_delay: 20ms\n"
          "  missing_cost_delay: 50ms\n"
          "  backoff: { initial: 30ms, max: 300ms }\n"
@@ -148,14 +150,14 @@ TEST(CrashTest, EveryAcknowledgedRecordIsOneRowInEverySinkAcrossKills) {
   // Clients pace themselves (batches of 4.5 lines on average) so that intake
   // goes on through the kills.
   auto kill_phase = std::chrono::milliseconds(700 * kills);
-  auto pace = std::chrono::milliseconds(
-      std::max<int64_t>(1, kill_phase.count() * 4 / per_client_count));
+  auto pace =
+      std::chrono::milliseconds(std::max<int64_t>(1, kill_phase.count() * 4 / per_client_count));
   auto client_deadline = std::chrono::steady_clock::now() + kill_phase + std::chrono::seconds(90);
   std::vector<std::unique_ptr<ResendingClient>> clients;
   std::vector<std::thread> threads;
   for (int c = 0; c < kClients; ++c) {
-    clients.push_back(std::make_unique<ResendingClient>(harness.socket_path(),
-                                                        std::move(per_client[c]), rng()));
+    clients.push_back(
+        std::make_unique<ResendingClient>(harness.socket_path(), std::move(per_client[c]), rng()));
     threads.emplace_back([&, c] { clients[c]->Run(client_deadline, pace); });
   }
 

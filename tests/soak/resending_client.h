@@ -81,17 +81,17 @@ class ResendingClient {
     totals_.lines_sent += batch.size();
     std::istringstream in(text);
     size_t answered = 0;
-    auto replies = tools::SubmitLines(socket_path_, in, [&](const std::string&,
-                                                            const std::string& reply) {
-      size_t index = batch[answered++];
-      if (reply.find("\"ok\":true") == std::string::npos) {
-        ++totals_.error_replies;
-        retry->push_back(index);
-        return;
-      }
-      if (reply.find("\"duplicate\":true") != std::string::npos) ++totals_.duplicate_replies;
-      acked_.insert(records_[index].id);
-    });
+    auto replies =
+        tools::SubmitLines(socket_path_, in, [&](const std::string&, const std::string& reply) {
+          size_t index = batch[answered++];
+          if (reply.find("\"ok\":true") == std::string::npos) {
+            ++totals_.error_replies;
+            retry->push_back(index);
+            return;
+          }
+          if (reply.find("\"duplicate\":true") != std::string::npos) ++totals_.duplicate_replies;
+          acked_.insert(records_[index].id);
+        });
     if (replies.ok()) return;
     // No daemon, or it died mid-batch: whatever has no reply goes again.
     ++totals_.broken_connections;

@@ -25,7 +25,8 @@ struct RowId {
 };
 
 inline StatusOr<std::vector<RowId>> SqliteRowIds(const std::string& db_path) {
-  auto rows = QuerySqlite(db_path, "SELECT seq, request_id, meta_status FROM audit_log ORDER BY seq");
+  auto rows =
+      QuerySqlite(db_path, "SELECT seq, request_id, meta_status FROM audit_log ORDER BY seq");
   if (!rows.ok()) return rows.status();
   std::vector<RowId> ids;
   for (auto& row : *rows) {
