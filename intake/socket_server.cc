@@ -16,6 +16,11 @@
 #include "common/ulid.h"
 
 namespace orauditd {
+namespace {
+
+constexpr uint64_t kShutdownLingerMs = 2000;
+
+}  // namespace
 
 std::string ReplyLine(const EnqueueResult& result) {
   if (!result.status.ok()) return ErrorReplyLine(result.status.message());
@@ -51,6 +56,10 @@ class SocketServer::Connection : public std::enable_shared_from_this<Connection>
   }
 
   void Detach() { server_ = nullptr; }
+
+  // For shutdown: a client that does not read its replies must not hold
+  // the daemon; its records are durable already.
+  void ForceClose() { Close(); }
 
  private:
   struct Slot {
@@ -427,9 +436,30 @@ void SocketServer::Close(std::function<void()> closed) {
   });
   auto open = connections_;
   for (const auto& connection : open) connection->Shutdown();
+  if (!connections_.empty()) {
+    uv_timer_init(loop_, &linger_timer_);
+    linger_timer_.data = this;
+    linger_timer_open_ = true;
+    uv_timer_start(&linger_timer_, &SocketServer::OnLingerTimeout, kShutdownLingerMs, 0);
+  }
+}
+
+void SocketServer::OnLingerTimeout(uv_timer_t* timer) {
+  auto* self = static_cast<SocketServer*>(timer->data);
+  spdlog::warn("shutdown: closing {} connections whose clients did not read their replies",
+               self->connections_.size());
+  auto open = self->connections_;
+  for (const auto& connection : open) connection->ForceClose();
 }
 
 void SocketServer::MaybeClosed() {
+  if (closing_ && server_closed_ && connections_.empty() && closed_ && linger_timer_open_) {
+    linger_timer_open_ = false;
+    uv_close(reinterpret_cast<uv_handle_t*>(&linger_timer_), [](uv_handle_t* handle) {
+      static_cast<SocketServer*>(handle->data)->MaybeClosed();
+    });
+    return;
+  }
   if (closing_ && server_closed_ && connections_.empty() && closed_) {
     auto done = std::move(closed_);
     closed_ = nullptr;

@@ -71,6 +71,7 @@ class SocketServer {
   static void OnConnection(uv_stream_t* server, int status);
   void Forget(Connection* connection);
   void MaybeClosed();
+  static void OnLingerTimeout(uv_timer_t* timer);
 
   uv_loop_t* loop_;
   Clock* clock_;
@@ -78,6 +79,9 @@ class SocketServer {
   const PromptHasher* hasher_;
   SocketServerOptions options_;
   uv_pipe_t server_;
+  // At shutdown, clients get this long to read the replies owed to them.
+  uv_timer_t linger_timer_;
+  bool linger_timer_open_ = false;
   bool listening_ = false;
   bool owns_path_ = true;  // false for a socket passed by systemd
   bool closing_ = false;

@@ -1,5 +1,12 @@
 // End to end on real processes: the fake OpenRouter, the built daemon, its
 // Unix socket and its SQLite file.
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "tests/support/daemon_harness.h"
@@ -168,6 +175,47 @@ TEST(PipelineAuthTest, RejectedKeyEndsAuthFailedAtTheWindowsEnd) {
   EXPECT_NE(harness.DaemonLog().find("parking its lookups"), std::string::npos);
   EXPECT_EQ(harness.DaemonLog().find("sk-or-v1-not-a-key"), std::string::npos)
       << "the key never reaches the log";
+}
+
+}  // namespace
+}  // namespace orauditd::testing
+
+namespace orauditd::testing {
+namespace {
+
+// A client that writes and never reads its replies must not keep the daemon
+// from shutting down; what it sent and was stored stays stored.
+TEST(PipelineShutdownTest, ClientThatNeverReadsDoesNotHoldShutdown) {
+  DaemonHarness harness;
+  ASSERT_TRUE(harness.StartFake("{}").ok());
+  ASSERT_TRUE(harness.StartDaemon("fetch:\n  first_delay: 1h\n").ok());
+
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, harness.socket_path().c_str(), sizeof addr.sun_path - 1);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  std::string pending;
+  for (int i = 0; i < 50000; ++i) {
+    pending += Record("nr-" + std::to_string(i), "gen-1764860000-neverReads" + std::to_string(i)) +
+               "\n";
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  size_t sent = 0;
+  while (sent < pending.size() && std::chrono::steady_clock::now() < deadline) {
+    ssize_t n = send(fd, pending.data() + sent, pending.size() - sent, MSG_NOSIGNAL);
+    if (n > 0) sent += static_cast<size_t>(n);
+    if (n < 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_GT(sent, 0u);
+
+  auto exit = harness.StopDaemon(SIGTERM, std::chrono::seconds(15));
+  ASSERT_TRUE(exit.ok()) << "daemon still running 15 s after SIGTERM\n" << harness.DaemonLog();
+  EXPECT_TRUE(exit->Success()) << exit->ToString();
+  EXPECT_NE(harness.DaemonLog().find("did not read their replies"), std::string::npos)
+      << harness.DaemonLog();
+  close(fd);
 }
 
 }  // namespace
