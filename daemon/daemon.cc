@@ -206,6 +206,15 @@ int RunDaemon(const Config& config, const std::string& config_path) {
                                             &hasher, spool_options);
   // The spool starts once the socket listens, so that a daemon that cannot
   // take socket clients does not start moving spool files either.
+  // Signals are watched before the socket exists: a SIGTERM that comes as
+  // soon as the socket appears must drain, not kill.
+  for (auto* handle : {&rt.sigterm, &rt.sigint, &rt.sighup}) {
+    uv_signal_init(&rt.loop, handle);
+    handle->data = &rt;
+  }
+  uv_signal_start(&rt.sigterm, OnSignal, SIGTERM);
+  uv_signal_start(&rt.sigint, OnSignal, SIGINT);
+  uv_signal_start(&rt.sighup, OnSignal, SIGHUP);
   auto activated = TakeActivatedSocket();
   Status listening = !activated.ok()     ? activated.status()
                      : *activated >= 0 ? rt.socket->ListenOnFd(*activated)
@@ -218,7 +227,9 @@ int RunDaemon(const Config& config, const std::string& config_path) {
     rt.ops->Close([] {});
     rt.spool->Close([&rt] {
       rt.socket->Close([&rt] {
-        rt.batcher->Close([&rt] { rt.pipeline->Stop([&rt] { rt.http->Close([] {}); }); });
+        rt.batcher->Close([&rt] {
+          rt.pipeline->Stop([&rt] { rt.http->Close([&rt] { CloseSignals(&rt); }); });
+        });
       });
     });
     uv_run(&rt.loop, UV_RUN_DEFAULT);
@@ -226,13 +237,6 @@ int RunDaemon(const Config& config, const std::string& config_path) {
     return kExitFailure;
   }
 
-  for (auto* handle : {&rt.sigterm, &rt.sigint, &rt.sighup}) {
-    uv_signal_init(&rt.loop, handle);
-    handle->data = &rt;
-  }
-  uv_signal_start(&rt.sigterm, OnSignal, SIGTERM);
-  uv_signal_start(&rt.sigint, OnSignal, SIGINT);
-  uv_signal_start(&rt.sighup, OnSignal, SIGHUP);
   rt.ops->Ready();
   spdlog::info("ready: {} sinks, base_url {}, window {} ms", sink_ptrs.size(), config.base_url,
                config.window_ms);

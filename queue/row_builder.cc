@@ -39,8 +39,8 @@ void ApplyPrivacy(const RowPrivacy& privacy, Row* row) {
 }  // namespace
 
 Row BuildRow(const QueuedRecord& queued, const std::optional<Generation>& generation,
-             const std::string& meta_status, const std::string& meta_error,
-             int64_t resolved_at_ms, const RowPrivacy& privacy) {
+             const std::string& meta_status, const std::string& meta_error, int64_t resolved_at_ms,
+             const RowPrivacy& privacy) {
   const Record& r = queued.record;
   Row row;
   row.timestamp_ms = r.timestamp_ms;

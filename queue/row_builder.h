@@ -25,7 +25,7 @@ struct RowPrivacy {
 // `generation` is the resolved answer, or a partial one (no cost yet) kept
 // for an unresolved row, or empty. seq and the hashes are left for the queue.
 Row BuildRow(const QueuedRecord& queued, const std::optional<Generation>& generation,
-             const std::string& meta_status, const std::string& meta_error,
-             int64_t resolved_at_ms, const RowPrivacy& privacy = RowPrivacy());
+             const std::string& meta_status, const std::string& meta_error, int64_t resolved_at_ms,
+             const RowPrivacy& privacy = RowPrivacy());
 
 }  // namespace orauditd

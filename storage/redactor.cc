@@ -222,6 +222,13 @@ bool IsDottedQuad(const NumberRun& r) {
   return true;
 }
 
+// "0049 30 12345678": the international prefix most of the world dials
+// instead of '+', then a country code and at most 15 digits.
+bool IsDoubleZeroInternational(const NumberRun& r) {
+  return r.groups >= 2 && r.digits >= 10 && r.digits <= 17 && r.d[0] == '0' && r.d[1] == '0' &&
+         r.d[2] != '0';
+}
+
 // A trunk-prefixed national number ("020 7946 0958", "06 12 34 56 78",
 // "030 12345678"): groups of 2-5 digits, the last up to 8.
 bool IsTrunkLayout(const NumberRun& r) {
@@ -234,12 +241,14 @@ bool IsTrunkLayout(const NumberRun& r) {
 }
 
 bool IsNationalPhone(const NumberRun& r) {
-  if (r.digits < 9 || r.digits > 12 || r.other_parens) return false;
+  if (r.other_parens) return false;
+  if (IsDoubleZeroInternational(r)) return true;
+  if (r.digits < 9 || r.digits > 12) return false;
   if (r.first_in_parens) return r.lens[0] >= 2 && r.groups >= 2;  // "(555) 123-4567"
   if (!SameSeparators(r, 1) || IsDottedQuad(r) || Lens(r, {3, 2, 4})) return false;
   if (IsTrunkLayout(r)) return true;
-  if (Lens(r, {3, 3, 4})) return r.d[0] >= '2';         // North American 555-123-4567
-  return Lens(r, {1, 3, 3, 4}) && r.d[0] == '1';        // 1-800-555-0199
+  if (Lens(r, {3, 3, 4})) return r.d[0] >= '2';   // North American 555-123-4567
+  return Lens(r, {1, 3, 3, 4}) && r.d[0] == '1';  // 1-800-555-0199
 }
 
 std::optional<Kind> ClassifyNumber(const NumberRun& r) {
@@ -472,6 +481,8 @@ std::optional<Match> MatchLabelledValue(std::string_view text, size_t at, size_t
   if (begin < text.size() && (text[begin] == '"' || text[begin] == '\'')) ++begin;
   if (label == Label::kAuthorization) return AuthorizationValue(text, begin);
   if (label == Label::kPassword) {
+    // A value redacted before stays as it is, so redacting twice changes nothing.
+    if (StartsWith(text, begin, RedactionLabel(Kind::kSecret))) return std::nullopt;
     size_t end = SkipWhile(text, begin, IsPasswordChar);
     if (end == begin) return std::nullopt;
     return Match{begin, end, Kind::kSecret};

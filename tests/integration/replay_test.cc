@@ -53,6 +53,12 @@ class ReplayTest : public ::testing::Test {
     // queue to itself, so it is stopped again unless a test wants it.
     Status started = harness_.StartDaemon();
     ASSERT_TRUE(started.ok()) << started.ToString();
+    // The socket listens before the daemon handles SIGTERM; "ready" comes after.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (harness_.DaemonLog().find(" ready: ") == std::string::npos &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     auto stopped = harness_.StopDaemon();
     ASSERT_TRUE(stopped.ok() && stopped->Success()) << harness_.DaemonLog();
   }

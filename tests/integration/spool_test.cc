@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -16,6 +17,7 @@ namespace orauditd::testing {
 namespace {
 
 constexpr int kBigFileLines = 100000;
+constexpr int64_t kMaxResidentKiB = 150 * 1024;
 
 bool Exists(const std::string& path) {
   struct stat st;
@@ -39,6 +41,23 @@ int64_t ResidentKiB(pid_t pid) {
   return -1;
 }
 
+// Records whose lookups never finish while the test watches (the fake
+// answers after a minute, the daemon gives up after 2 s and retries), so
+// that no row is written meanwhile and the daemon's memory is intake's.
+// Each line carries 2 KiB in a field the daemon ignores: the file is about
+// 220 MB, more than the memory limit, so only a streamed file stays below.
+std::string PaddedFile(int lines) {
+  std::string pad(2048, 'x');
+  std::string text;
+  text.reserve(static_cast<size_t>(lines) * (pad.size() + 100));
+  for (int i = 1; i <= lines; ++i) {
+    char id[64];
+    std::snprintf(id, sizeof id, "gen-1764860000-memory%08d", i);
+    text += std::string(R"({"generation_id":")") + id + R"(","pad":")" + pad + "\"}\n";
+  }
+  return text;
+}
+
 // Records that need no lookup (status error: not_applicable at once), each
 // naming its line in user_id, half with a request_id and half with no id at
 // all (deduplicated on the file name and line number).
@@ -57,10 +76,14 @@ std::string BigFile(int lines) {
 
 class SpoolTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(harness_.StartFake("{}").ok());
+  void SetUp() override { Start({}); }
+
+  void Start(const std::vector<std::string>& fake_args) {
+    ASSERT_TRUE(harness_.StartFake("{}", fake_args).ok());
     Status started = harness_.StartDaemon();
     ASSERT_TRUE(started.ok()) << started.ToString();
+    // The socket listens a moment before the spool folders exist.
+    ASSERT_TRUE(WaitFor([&] { return Exists(Incoming("")); }, std::chrono::seconds(10)));
   }
 
   std::string Incoming(const std::string& name) {
@@ -156,23 +179,36 @@ TEST_F(SpoolTest, TemporaryNamesWaitUntilRenamed) {
   ASSERT_TRUE(harness_.WaitForRows(1).ok());
 }
 
-TEST_F(SpoolTest, BigFileIsStreamedWithBoundedMemory) {
-  Drop("big.jsonl", BigFile(kBigFileLines));
+class SpoolMemoryTest : public SpoolTest {
+ protected:
+  void SetUp() override { Start({"--latency-ms", "60000"}); }
+};
+
+TEST_F(SpoolMemoryTest, BigFileIsStreamedWithBoundedMemory) {
+  std::string text = PaddedFile(kBigFileLines);
+  ASSERT_GT(text.size(), static_cast<size_t>(kMaxResidentKiB) * 1024);
+  Drop("big.jsonl", text);
+  text = std::string();
   int64_t peak_kib = 0;
   bool done = WaitFor(
       [&] {
         peak_kib = std::max(peak_kib, ResidentKiB(harness_.daemon().pid()));
         return Exists(Done("big.jsonl"));
       },
-      std::chrono::seconds(120));
+      std::chrono::seconds(180));
   ASSERT_TRUE(done) << harness_.DaemonLog().substr(0, 4000);
-  ASSERT_TRUE(harness_.WaitForRows(kBigFileLines, std::chrono::seconds(240)).ok());
-  peak_kib = std::max(peak_kib, ResidentKiB(harness_.daemon().pid()));
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        return harness_.DaemonLog().find("spool: big.jsonl: 100000 lines: 100000 accepted") !=
+               std::string::npos;
+      },
+      std::chrono::seconds(10)));
 
-  std::printf("[ memory ] daemon VmRSS peak while taking in %d lines: %lld MiB\n", kBigFileLines,
+  std::printf("[ memory ] daemon VmRSS peak while taking in %d lines (%d MiB): %lld MiB\n",
+              kBigFileLines, static_cast<int>(std::filesystem::file_size(Done("big.jsonl")) >> 20),
               static_cast<long long>(peak_kib / 1024));
-  EXPECT_LT(peak_kib, 150 * 1024) << "the file must be streamed, not loaded";
-  EXPECT_EQ(Scalar("SELECT COUNT(DISTINCT user_id) FROM audit_log"), std::to_string(kBigFileLines));
+  EXPECT_LT(peak_kib, kMaxResidentKiB) << "the file must be streamed, not loaded";
+  (void)harness_.StopDaemon(SIGKILL);  // its lookups would wait a minute each
 }
 
 TEST_F(SpoolTest, KillNineInTheMiddleOfAFileLeavesOneRowPerLine) {

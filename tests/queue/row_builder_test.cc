@@ -18,9 +18,8 @@ QueuedRecord ErrorRecord() {
   q.record.error_code = std::string("401 invalid key ") + kKey;
   q.record.user_id = "jane@example.com";
   q.record.model_requested = "openai/gpt-4o-2024-08-06";
-  q.record.metadata = {{"owner", "jane.doe@example.com"},
-                       {"ticket", "2026-12-04 #4111"},
-                       {"password", "hunter2"}};
+  q.record.metadata = {
+      {"owner", "jane.doe@example.com"}, {"ticket", "2026-12-04 #4111"}, {"password", "hunter2"}};
   return q;
 }
 

@@ -56,6 +56,7 @@ TEST(RedactorTest, PhoneNumbersInternationalAndNational) {
       {"07700 900123", "[phone]"},
       {"06 12 34 56 78", "[phone]"},
       {"030 12345678", "[phone]"},
+      {"Tel.: 0049 30 12345678", "Tel.: [phone]"},
       {"phone=555-123-4567;", "phone=[phone];"},
       {"on 2026-12-04 555-123-4567 called", "on 2026-12-04 [phone] called"},
       {"reach me at 555-123-4567, or 555-987-6543.", "reach me at [phone], or [phone]."},
@@ -103,8 +104,7 @@ TEST(RedactorTest, VendorApiKeys) {
   hex64.replace(10, 6, "0f3c9e");
   ExpectRedacted({
       {"sk-or-v1-" + hex64, "[api_key]"},
-      {"bad key sk-proj-Abc123Def456Ghi789Jkl012Mno345 refused",
-       "bad key [api_key] refused"},
+      {"bad key sk-proj-Abc123Def456Ghi789Jkl012Mno345 refused", "bad key [api_key] refused"},
       {"sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-AbCdEf_gh-AA", "[api_key]"},
       {"sk-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKL", "[api_key]"},
       {"aws AKIAIOSFODNN7EXAMPLE", "aws [api_key]"},
@@ -128,7 +128,9 @@ TEST(RedactorTest, BearerTokensAndAuthorizationHeaders) {
       {"{\"Authorization\":\"Token 9f8e7d6c\"}", "{\"Authorization\":\"Token [token]\"}"},
       {"Authorization: 0123456789abcdef", "Authorization: [token]"},
       {"Proxy-Authorization: Basic Zm9vOmJhcg==", "Proxy-Authorization: Basic [token]"},
-      {"jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+      {"jwt "
+       "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_"
+       "XgL0n3I9PlFUP0THsR8U",
        "jwt [token]"},
   });
 }
@@ -136,10 +138,10 @@ TEST(RedactorTest, BearerTokensAndAuthorizationHeaders) {
 TEST(RedactorTest, SecretsAfterAssignments) {
   ExpectRedacted({
       {"key=0123456789abcdef0123456789abcdef", "key=[api_key]"},
-      {"https://x.test/v1?api_key=Zm9vYmFyYmF6cXV4MTIz&x=1", "https://x.test/v1?api_key=[api_key]&x=1"},
+      {"https://x.test/v1?api_key=Zm9vYmFyYmF6cXV4MTIz&x=1",
+       "https://x.test/v1?api_key=[api_key]&x=1"},
       {"token=a1b2c3d4e5f6a7b8c9d0", "token=[token]"},
-      {"\"access_token\": \"ya29.A0ARrdaM-1234567890abcdef\"",
-       "\"access_token\": \"[token]\""},
+      {"\"access_token\": \"ya29.A0ARrdaM-1234567890abcdef\"", "\"access_token\": \"[token]\""},
       {"client_secret = 9d8c7b6a5f4e3d2c1b0a", "client_secret = [secret]"},
       {"password=hunter2", "password=[secret]"},
       {"db passwd: 'correct-horse', retrying", "db passwd: '[secret]', retrying"},
@@ -231,6 +233,16 @@ TEST(RedactorTest, WordsThatOnlyLookLikeCredentialsAreKept) {
   });
 }
 
+TEST(RedactorTest, RedactingTwiceChangesNothingMore) {
+  for (std::string text : {"password=hunter2", "Authorization: Bearer abc123def456ghi789",
+                           "key=0123456789abcdef0123456789abcdef", "jane@example.com 555-123-4567",
+                           "4111 1111 1111 1111 and 123-45-6789"}) {
+    std::string once = Redacted(text);
+    EXPECT_NE(once, text);
+    EXPECT_EQ(Redacted(once), once) << "input: " << text;
+  }
+}
+
 TEST(RedactorTest, EmptyAndPlainTextAreUntouched) {
   std::string out = "unchanged";
   EXPECT_FALSE(Redact("", &out));
@@ -289,8 +301,10 @@ TEST(RedactorTest, LongAndPathologicalInputsFinish) {
   std::string ats(4096, '@');
   EXPECT_EQ(Redacted(ats), ats);
   std::string assigns;
-  for (int i = 0; i < 500; ++i) assigns += "key=key=";
+  for (int i = 0; i < 500; ++i) assigns += "api_key=1 :";
   EXPECT_EQ(Redacted(assigns), assigns);
+  std::string long_name = std::string(4000, 'k') + "=:=:";
+  EXPECT_EQ(Redacted(long_name), long_name);
   std::string high(256, '\xC3');
   EXPECT_EQ(Redacted(high), high);
 }
