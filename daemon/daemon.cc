@@ -1,5 +1,7 @@
 #include "daemon/daemon.h"
 
+#include <sys/resource.h>
+
 #include <csignal>
 #include <filesystem>
 #include <memory>
@@ -125,11 +127,28 @@ MetricSources MetricSourcesOf(Runtime* rt, DurableQueue* queue, const std::vecto
 
 }  // namespace
 
+namespace {
+
+// Thousands of clients each hold a socket; the soft limit (often 1024 under
+// systemd) would refuse connections long before the hard limit does.
+void RaiseOpenFileLimit() {
+  struct rlimit limit;
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  rlim_t before = limit.rlim_cur;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) == 0) {
+    spdlog::info("open file limit raised from {} to {}", before, limit.rlim_max);
+  }
+}
+
+}  // namespace
+
 int RunDaemon(const Config& config, const std::string& config_path) {
   Runtime rt;
   rt.config = config;
   rt.config_path = config_path;
   spdlog::info("orauditd {} starting", ORAUDITD_VERSION);
+  RaiseOpenFileLimit();
 
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);

@@ -494,17 +494,22 @@ std::optional<Match> MatchLabelledValue(std::string_view text, size_t at, size_t
 
 // ---- The scan ------------------------------------------------------------------
 
-enum Trigger : uint8_t { kNoTrigger, kNumberStart, kAt, kAssign, kWordStart };
+enum Trigger : uint8_t { kNothing, kWord, kWordTrigger, kDigit, kNumberStart, kAt, kAssign };
 
+// What a byte may begin. Letters, digits and '_' make words; inside a word
+// nothing begins, so the scan skips words whole.
 constexpr std::array<uint8_t, 256> MakeTriggers() {
   std::array<uint8_t, 256> t{};
-  for (char c = '0'; c <= '9'; ++c) t[static_cast<uint8_t>(c)] = kNumberStart;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = kWord;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = kWord;
+  t['_'] = kWord;
+  for (char c : std::string_view("srAgxheBb")) t[static_cast<uint8_t>(c)] = kWordTrigger;
+  for (int c = '0'; c <= '9'; ++c) t[c] = kDigit;
   t['+'] = kNumberStart;
   t['('] = kNumberStart;
   t['@'] = kAt;
   t['='] = kAssign;
   t[':'] = kAssign;
-  for (char c : std::string_view("srAgxheBb")) t[static_cast<uint8_t>(c)] = kWordStart;
   return t;
 }
 
@@ -532,31 +537,41 @@ std::string_view RedactionLabel(RedactionKind kind) {
   return "[redacted]";
 }
 
-// Most bytes trigger nothing, so the common case is one table load per byte;
-// each scanner runs only where its kind of match could begin.
+// Most bytes begin nothing or sit inside a word, so the common case is one
+// table load per byte; each scanner runs only where its kind of match could
+// begin.
 std::optional<RedactionMatch> FindRedaction(std::string_view text, size_t from) {
   for (size_t i = from; i < text.size(); ++i) {
+    uint8_t trigger = kTriggers[static_cast<uint8_t>(text[i])];
+    if (trigger == kNothing) continue;
+    bool word_start = i == 0 || !IsWord(text[i - 1]);
     std::optional<Match> match;
-    switch (kTriggers[static_cast<uint8_t>(text[i])]) {
-      case kNoTrigger:
-        continue;
-      case kNumberStart: {
-        size_t resume = i + 1;
-        match = MatchNumber(text, i, &resume);
-        if (!match) i = resume - 1;
+    size_t resume = i + 1;
+    switch (trigger) {
+      case kWordTrigger:
+        if (word_start) match = MatchAtWordStart(text, i);
+        [[fallthrough]];
+      case kWord:
+        resume = SkipWhile(text, i, IsWord);
         break;
-      }
+      case kDigit:
+        if (!word_start) {
+          resume = SkipWhile(text, i, IsWord);
+          break;
+        }
+        [[fallthrough]];
+      case kNumberStart:
+        match = MatchNumber(text, i, &resume);
+        break;
       case kAt:
         match = MatchEmail(text, i, from);
         break;
       case kAssign:
         match = MatchLabelledValue(text, i, from);
         break;
-      case kWordStart:
-        if (i == 0 || !IsWord(text[i - 1])) match = MatchAtWordStart(text, i);
-        break;
     }
     if (match) return match;
+    i = resume - 1;
   }
   return std::nullopt;
 }
