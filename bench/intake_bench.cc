@@ -434,7 +434,9 @@ int main(int argc, char** argv) {
   size_t daemon_batch = options.ceiling_batch > 0
                             ? options.ceiling_batch
                             : static_cast<size_t>(std::max(1.0, eight_client_batch + 0.5));
-  std::vector<size_t> batches = {daemon_batch, 1, 64, 1024};
+  // With --ceiling-batch, only that size (a quick A/B of a queue change).
+  std::vector<size_t> batches = {daemon_batch};
+  if (options.ceiling_batch == 0) batches = {daemon_batch, 1, 64, 1024};
   std::sort(batches.begin(), batches.end());
   batches.erase(std::unique(batches.begin(), batches.end()), batches.end());
   double enqueue_at_daemon_batch = 0, rocks_at_daemon_batch = 0;

@@ -12,27 +12,51 @@ using Match = RedactionMatch;
 using Kind = RedactionKind;
 constexpr size_t kNone = std::string_view::npos;
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAlpha(char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
-bool IsAlnum(char c) { return IsDigit(c) || IsAlpha(c); }
-bool IsWord(char c) { return IsAlnum(c) || c == '_'; }
-bool IsKeyChar(char c) { return IsWord(c) || c == '-'; }
-bool IsUpperOrDigit(char c) { return IsDigit(c) || (c >= 'A' && c <= 'Z'); }
-bool IsDomainChar(char c) { return IsAlnum(c) || c == '-'; }
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c | 0x20) : c; }
+// Character classes, one bit each, so that every test is one table load.
+constexpr uint16_t kDigitBit = 1 << 0;
+constexpr uint16_t kAlphaBit = 1 << 1;
+constexpr uint16_t kUpperBit = 1 << 2;
+constexpr uint16_t kWordBit = 1 << 3;        // letters, digits, '_'
+constexpr uint16_t kKeyBit = 1 << 4;         // word and '-': API key bodies
+constexpr uint16_t kDomainBit = 1 << 5;      // letters, digits, '-'
+constexpr uint16_t kEmailLocalBit = 1 << 6;  // letters, digits, ". _ % + -"
+constexpr uint16_t kToken68Bit = 1 << 7;     // RFC 7235: bearer tokens, basic credentials
+constexpr uint16_t kPasswordBit = 1 << 8;    // anything but space, quotes and closers
 
-bool IsEmailLocalChar(char c) {
-  return IsAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+constexpr std::array<uint16_t, 256> MakeClasses() {
+  std::array<uint16_t, 256> t{};
+  for (int c = 0x21; c < 0x100; ++c) t[c] |= kPasswordBit;
+  for (char c : std::string_view("\"',;&})]")) t[static_cast<uint8_t>(c)] &= ~kPasswordBit;
+  constexpr uint16_t kAlnum = kWordBit | kKeyBit | kDomainBit | kEmailLocalBit | kToken68Bit;
+  for (int c = '0'; c <= '9'; ++c) t[c] |= kDigitBit | kAlnum;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] |= kAlphaBit | kAlnum;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] |= kAlphaBit | kUpperBit | kAlnum;
+  t['_'] |= kWordBit | kKeyBit | kEmailLocalBit | kToken68Bit;
+  t['-'] |= kKeyBit | kDomainBit | kEmailLocalBit | kToken68Bit;
+  t['.'] |= kEmailLocalBit | kToken68Bit;
+  t['%'] |= kEmailLocalBit;
+  t['+'] |= kEmailLocalBit | kToken68Bit;
+  for (char c : std::string_view("~/=")) t[static_cast<uint8_t>(c)] |= kToken68Bit;
+  return t;
 }
 
-// RFC 7235 token68: what bearer tokens and basic credentials are made of.
-bool IsToken68(char c) {
-  return IsAlnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' ||
-         c == '=';
-}
+constexpr std::array<uint16_t, 256> kClasses = MakeClasses();
 
+bool Is(char c, uint16_t bits) { return (kClasses[static_cast<uint8_t>(c)] & bits) != 0; }
+bool IsDigit(char c) { return Is(c, kDigitBit); }
+bool IsAlpha(char c) { return Is(c, kAlphaBit); }
+bool IsAlnum(char c) { return Is(c, kDigitBit | kAlphaBit); }
+bool IsWord(char c) { return Is(c, kWordBit); }
+bool IsKeyChar(char c) { return Is(c, kKeyBit); }
+char Lower(char c) { return Is(c, kUpperBit) ? static_cast<char>(c | 0x20) : c; }
+
+// Prefixes are a few bytes: a loop the compiler unrolls beats a memcmp call.
 bool StartsWith(std::string_view text, size_t i, std::string_view prefix) {
-  return text.size() - i >= prefix.size() && text.compare(i, prefix.size(), prefix) == 0;
+  if (text.size() - i < prefix.size()) return false;
+  for (size_t k = 0; k < prefix.size(); ++k) {
+    if (text[i + k] != prefix[k]) return false;
+  }
+  return true;
 }
 
 bool StartsWithNoCase(std::string_view text, size_t i, std::string_view lower_prefix) {
@@ -48,8 +72,9 @@ bool EndsWithNoCase(std::string_view text, std::string_view lower_suffix) {
          StartsWithNoCase(text, text.size() - lower_suffix.size(), lower_suffix);
 }
 
-size_t SkipWhile(std::string_view text, size_t i, bool (*accept)(char)) {
-  while (i < text.size() && accept(text[i])) ++i;
+// The end of the run of characters in `bits` that starts at `i`.
+size_t SkipWhile(std::string_view text, size_t i, uint16_t bits) {
+  while (i < text.size() && Is(text[i], bits)) ++i;
   return i;
 }
 
@@ -92,9 +117,9 @@ struct NumberRun {
 size_t GroupEnd(std::string_view text, size_t i, bool allow_parens, bool* parens) {
   *parens = false;
   if (i >= text.size()) return kNone;
-  if (IsDigit(text[i])) return SkipWhile(text, i, IsDigit);
+  if (IsDigit(text[i])) return SkipWhile(text, i, kDigitBit);
   if (!allow_parens || text[i] != '(') return kNone;
-  size_t j = SkipWhile(text, i + 1, IsDigit);
+  size_t j = SkipWhile(text, i + 1, kDigitBit);
   if (j == i + 1 || j - i - 1 > 4 || j >= text.size() || text[j] != ')') return kNone;
   *parens = true;
   return j + 1;
@@ -270,6 +295,16 @@ std::optional<Match> MatchNumber(std::string_view text, size_t i, size_t* resume
   if (c == '+' && (i + 1 >= text.size() || !IsDigit(text[i + 1]))) return std::nullopt;
   if (c == '(' && (i + 1 >= text.size() || !IsDigit(text[i + 1]))) return std::nullopt;
   if (GluedBefore(text, i)) return std::nullopt;
+  if (IsDigit(c)) {
+    // Most numbers in logs ("429", "2s", "15:10") are one short group: too
+    // short for a card, and only a card is written in one group.
+    size_t end = SkipWhile(text, i, kDigitBit);
+    bool more = end < text.size() && (text[end] == ' ' || text[end] == '-' || text[end] == '.');
+    if (!more && end - i < 13) {
+      *resume = end;
+      return std::nullopt;
+    }
+  }
   NumberRun run = ReadNumberRun(text, i);
   if (run.groups == 0) return std::nullopt;
   if (!GluedAfter(text, run.end)) {
@@ -286,14 +321,14 @@ std::optional<Match> MatchNumber(std::string_view text, size_t i, size_t* resume
 // than `floor`.
 std::optional<Match> MatchEmail(std::string_view text, size_t at, size_t floor) {
   size_t begin = at;
-  while (begin > floor && at - begin < 64 && IsEmailLocalChar(text[begin - 1])) --begin;
+  while (begin > floor && at - begin < 64 && Is(text[begin - 1], kEmailLocalBit)) --begin;
   while (begin < at && text[begin] == '.') ++begin;
   if (begin == at) return std::nullopt;
 
   size_t end = at + 1, labels = 0, last_label = 0;
   for (size_t i = at + 1; i < text.size() && i - at <= 253;) {
     if (!IsAlnum(text[i])) break;
-    size_t label_end = SkipWhile(text, i, IsDomainChar);
+    size_t label_end = SkipWhile(text, i, kDomainBit);
     ++labels;
     last_label = i;
     end = label_end;
@@ -314,7 +349,7 @@ std::optional<Match> MatchEmail(std::string_view text, size_t at, size_t floor) 
 // `prefix` at `i`, then a body of `min_body` (up to `max_body`, 0: any)
 // characters accepted by `body`, ending at a word boundary.
 std::optional<Match> PrefixedKey(std::string_view text, size_t i, std::string_view prefix,
-                                 size_t min_body, size_t max_body, bool (*body)(char),
+                                 size_t min_body, size_t max_body, uint16_t body,
                                  Kind kind = Kind::kApiKey) {
   if (!StartsWith(text, i, prefix)) return std::nullopt;
   size_t body_begin = i + prefix.size();
@@ -329,12 +364,12 @@ std::optional<Match> PrefixedKey(std::string_view text, size_t i, std::string_vi
 // begin "eyJ" ('{"' encoded).
 std::optional<Match> MatchJwt(std::string_view text, size_t i) {
   if (!StartsWith(text, i, "eyJ")) return std::nullopt;
-  size_t dot = SkipWhile(text, i, IsKeyChar);
+  size_t dot = SkipWhile(text, i, kKeyBit);
   if (dot - i < 10 || dot >= text.size() || text[dot] != '.') return std::nullopt;
-  size_t end = SkipWhile(text, dot + 1, IsKeyChar);
+  size_t end = SkipWhile(text, dot + 1, kKeyBit);
   if (end - dot - 1 < 10) return std::nullopt;
   if (end + 1 < text.size() && text[end] == '.' && IsKeyChar(text[end + 1])) {
-    end = SkipWhile(text, end + 1, IsKeyChar);
+    end = SkipWhile(text, end + 1, kKeyBit);
   }
   return Match{i, end, Kind::kToken};
 }
@@ -345,17 +380,19 @@ std::optional<Match> MatchBearer(std::string_view text, size_t i) {
   size_t begin = i + 6;
   if (begin >= text.size() || text[begin] != ' ') return std::nullopt;
   while (begin < text.size() && text[begin] == ' ') ++begin;
-  size_t end = SkipWhile(text, begin, IsToken68);
+  size_t end = SkipWhile(text, begin, kToken68Bit);
   if (!LooksLikeSecret(text.substr(begin, end - begin), 8)) return std::nullopt;
   return Match{begin, end, Kind::kToken};
 }
 
 std::optional<Match> MatchGithub(std::string_view text, size_t i) {
-  if (StartsWith(text, i, "github_pat_")) return PrefixedKey(text, i, "github_pat_", 20, 0, IsWord);
+  if (StartsWith(text, i, "github_pat_")) {
+    return PrefixedKey(text, i, "github_pat_", 20, 0, kWordBit);
+  }
   if (!StartsWith(text, i, "gh") || text.size() - i < 4 || text[i + 3] != '_') return std::nullopt;
   char type = text[i + 2];  // personal, OAuth, user-to-server, server-to-server, refresh
   if (type != 'p' && type != 'o' && type != 'u' && type != 's' && type != 'r') return std::nullopt;
-  return PrefixedKey(text, i, text.substr(i, 4), 30, 0, IsAlnum);
+  return PrefixedKey(text, i, text.substr(i, 4), 30, 0, kDigitBit | kAlphaBit);
 }
 
 std::optional<Match> MatchSlack(std::string_view text, size_t i) {
@@ -366,12 +403,15 @@ std::optional<Match> MatchSlack(std::string_view text, size_t i) {
   if (type != 'a' && type != 'b' && type != 'p' && type != 'o' && type != 'r' && type != 's') {
     return std::nullopt;
   }
-  return PrefixedKey(text, i, text.substr(i, 5), 10, 0, IsKeyChar);
+  return PrefixedKey(text, i, text.substr(i, 5), 10, 0, kKeyBit);
 }
 
 std::optional<Match> MatchStripe(std::string_view text, size_t i) {
+  if (!StartsWith(text, i + 1, "k_")) return std::nullopt;
   for (std::string_view prefix : {"sk_live_", "sk_test_", "rk_live_", "rk_test_"}) {
-    if (StartsWith(text, i, prefix)) return PrefixedKey(text, i, prefix, 16, 0, IsAlnum);
+    if (StartsWith(text, i, prefix)) {
+      return PrefixedKey(text, i, prefix, 16, 0, kDigitBit | kAlphaBit);
+    }
   }
   return std::nullopt;
 }
@@ -379,20 +419,22 @@ std::optional<Match> MatchStripe(std::string_view text, size_t i) {
 std::optional<Match> MatchAtWordStart(std::string_view text, size_t i) {
   switch (text[i]) {
     case 's':  // OpenRouter sk-or-v1-, OpenAI sk-/sk-proj-, Anthropic sk-ant-
-      if (StartsWith(text, i, "sk-")) return PrefixedKey(text, i, "sk-", 20, 0, IsKeyChar);
+      if (StartsWith(text, i, "sk-")) return PrefixedKey(text, i, "sk-", 20, 0, kKeyBit);
       return MatchStripe(text, i);
     case 'r':
       return MatchStripe(text, i);
     case 'A':  // AWS access key ids (long-term AKIA, temporary ASIA); Google AIza
-      if (StartsWith(text, i, "AIza")) return PrefixedKey(text, i, "AIza", 30, 0, IsKeyChar);
-      if (StartsWith(text, i, "ASIA")) return PrefixedKey(text, i, "ASIA", 16, 16, IsUpperOrDigit);
-      return PrefixedKey(text, i, "AKIA", 16, 16, IsUpperOrDigit);
+      if (StartsWith(text, i, "AIza")) return PrefixedKey(text, i, "AIza", 30, 0, kKeyBit);
+      if (StartsWith(text, i, "ASIA")) {
+        return PrefixedKey(text, i, "ASIA", 16, 16, kUpperBit | kDigitBit);
+      }
+      return PrefixedKey(text, i, "AKIA", 16, 16, kUpperBit | kDigitBit);
     case 'g':
       return MatchGithub(text, i);
     case 'x':
       return MatchSlack(text, i);
     case 'h':  // Hugging Face
-      return PrefixedKey(text, i, "hf_", 30, 0, IsAlnum);
+      return PrefixedKey(text, i, "hf_", 30, 0, kDigitBit | kAlphaBit);
     case 'e':
       return MatchJwt(text, i);
     case 'B':
@@ -440,11 +482,6 @@ std::string_view LabelBefore(std::string_view text, size_t at, size_t floor) {
   return text.substr(begin, end - begin);
 }
 
-bool IsPasswordChar(char c) {
-  return c > ' ' && c != '"' && c != '\'' && c != ',' && c != ';' && c != '&' && c != '}' &&
-         c != ')' && c != ']';
-}
-
 bool IsAuthScheme(std::string_view word) {
   for (std::string_view scheme : {"bearer", "basic", "token", "digest", "apikey", "negotiate"}) {
     if (word.size() == scheme.size() && StartsWithNoCase(word, 0, scheme)) return true;
@@ -455,16 +492,16 @@ bool IsAuthScheme(std::string_view word) {
 // "Authorization: Bearer abc..." keeps the scheme; a bare credential goes
 // whole when it looks like one ("authorization: failed" stays).
 std::optional<Match> AuthorizationValue(std::string_view text, size_t begin) {
-  size_t word_end = SkipWhile(text, begin, IsAlpha);
+  size_t word_end = SkipWhile(text, begin, kAlphaBit);
   if (word_end < text.size() && text[word_end] == ' ' &&
       IsAuthScheme(text.substr(begin, word_end - begin))) {
     size_t cred = word_end;
     while (cred < text.size() && text[cred] == ' ') ++cred;
-    size_t end = SkipWhile(text, cred, IsToken68);
+    size_t end = SkipWhile(text, cred, kToken68Bit);
     if (end == cred) return std::nullopt;
     return Match{cred, end, Kind::kToken};
   }
-  size_t end = SkipWhile(text, begin, IsToken68);
+  size_t end = SkipWhile(text, begin, kToken68Bit);
   if (!LooksLikeSecret(text.substr(begin, end - begin), 8)) return std::nullopt;
   return Match{begin, end, Kind::kToken};
 }
@@ -483,11 +520,11 @@ std::optional<Match> MatchLabelledValue(std::string_view text, size_t at, size_t
   if (label == Label::kPassword) {
     // A value redacted before stays as it is, so redacting twice changes nothing.
     if (StartsWith(text, begin, RedactionLabel(Kind::kSecret))) return std::nullopt;
-    size_t end = SkipWhile(text, begin, IsPasswordChar);
+    size_t end = SkipWhile(text, begin, kPasswordBit);
     if (end == begin) return std::nullopt;
     return Match{begin, end, Kind::kSecret};
   }
-  size_t end = SkipWhile(text, begin, IsToken68);
+  size_t end = SkipWhile(text, begin, kToken68Bit);
   if (!LooksLikeSecret(text.substr(begin, end - begin), 16)) return std::nullopt;
   return Match{begin, end, LabelKind(label)};
 }
@@ -544,19 +581,19 @@ std::optional<RedactionMatch> FindRedaction(std::string_view text, size_t from) 
   for (size_t i = from; i < text.size(); ++i) {
     uint8_t trigger = kTriggers[static_cast<uint8_t>(text[i])];
     if (trigger == kNothing) continue;
-    bool word_start = i == 0 || !IsWord(text[i - 1]);
+    auto word_start = [&] { return i == 0 || !IsWord(text[i - 1]); };
     std::optional<Match> match;
     size_t resume = i + 1;
     switch (trigger) {
       case kWordTrigger:
-        if (word_start) match = MatchAtWordStart(text, i);
+        if (word_start()) match = MatchAtWordStart(text, i);
         [[fallthrough]];
       case kWord:
-        resume = SkipWhile(text, i, IsWord);
+        resume = SkipWhile(text, i, kWordBit);
         break;
       case kDigit:
-        if (!word_start) {
-          resume = SkipWhile(text, i, IsWord);
+        if (!word_start()) {
+          resume = SkipWhile(text, i, kWordBit);
           break;
         }
         [[fallthrough]];
