@@ -74,6 +74,7 @@ void CommitBatcher::Flush() {
   auto results = std::make_shared<std::vector<EnqueueResult>>();
   batch->swap(pending_);
   replies->swap(replies_);
+  ++batches_;
 
   worker_.Post(
       [this, batch, results] {

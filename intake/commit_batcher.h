@@ -55,6 +55,10 @@ class CommitBatcher {
   // is how many records one fsync served.
   uint64_t commits() const { return commits_; }
   uint64_t refused_for_space() const { return refused_for_space_; }
+  // The batch a record Add()ed now belongs to. Batches are numbered in the
+  // order they are committed, and a batch's replies all run, in the order
+  // of its records, before any reply of the next one.
+  uint64_t open_batch() const { return batches_; }
 
  private:
   static void OnCheck(uv_check_t* check);
@@ -78,6 +82,7 @@ class CommitBatcher {
   std::vector<Reply> replies_;
   uint64_t committed_ = 0;
   uint64_t commits_ = 0;
+  uint64_t batches_ = 0;  // batches taken to the writer so far
   uint64_t refused_for_space_ = 0;
 };
 

@@ -65,6 +65,7 @@ class SocketServer::Connection : public std::enable_shared_from_this<Connection>
   struct Slot {
     bool ready = false;
     std::string text;
+    uint64_t batch = 0;  // the commit batch of an accepted line
   };
 
   struct WriteRequest {
@@ -170,7 +171,7 @@ class SocketServer::Connection : public std::enable_shared_from_this<Connection>
     }
 
     uint64_t serial = next_serial_++;
-    slots_.push_back({});
+    slots_.push_back({false, {}, server->batcher_->open_batch()});
     ++unanswered_;
     auto self = shared_from_this();
     server->batcher_->Add(std::move(record), [self, serial](const EnqueueResult& result) {
@@ -196,9 +197,21 @@ class SocketServer::Connection : public std::enable_shared_from_this<Connection>
     Slot& slot = slots_[serial - first_serial_];
     slot.ready = true;
     slot.text = ReplyLine(result);
-    FlushReplies();
+    // One write per commit, not per line: the rest of this batch's answers
+    // for this connection come right after this one, in order.
+    if (!BatchContinues(serial)) FlushReplies();
     ApplyBackpressure();
     MaybeClose();
+  }
+
+  // True when a later line of this connection awaits an answer from the
+  // same commit batch as line `serial`.
+  bool BatchContinues(uint64_t serial) const {
+    size_t at = static_cast<size_t>(serial - first_serial_);
+    for (size_t i = at + 1; i < slots_.size(); ++i) {
+      if (!slots_[i].ready) return slots_[i].batch == slots_[at].batch;
+    }
+    return false;
   }
 
   void FlushReplies() {
