@@ -99,6 +99,7 @@ StatusOr<std::unique_ptr<DurableQueue>> DurableQueue::Open(const std::string& di
   s = rocksdb::DB::Open(db_options, dir, descriptors, &queue->handles_, &db);
   if (!s.ok()) return FromRocks(s, "open queue " + dir);
   queue->db_.reset(db);
+  queue->after_scan_iterator_ = options.after_scan_iterator;
   queue->meta_ = queue->handles_[0];
   queue->records_ = queue->handles_[1];
   queue->due_ = queue->handles_[2];
@@ -283,11 +284,15 @@ StatusOr<std::vector<QueuedRecord>> DurableQueue::TakeDue(
   rocksdb::Slice upper_slice(upper);
   rocksdb::ReadOptions read;
   read.iterate_upper_bound = &upper_slice;
+  // The scan starts before its iterator does: a key committed after the
+  // iterator was made is invisible to it, and only a scan already under way
+  // hears of that key's LowerDueFloor and keeps the floor below it.
+  std::string floor = BeginDueScan();
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, due_));
+  if (after_scan_iterator_) after_scan_iterator_();
   rocksdb::WriteBatch leases;
   std::string lease_floor = kDueFloorEnd;
 
-  std::string floor = BeginDueScan();
   std::string first_skipped;  // a key left in place: the floor must not pass it
   for (it->Seek(floor); it->Valid() && taken.size() < limit; it->Next()) {
     std::string_view key(it->key().data(), it->key().size());
@@ -333,8 +338,10 @@ StatusOr<std::vector<QueuedRecord>> DurableQueue::TakeDue(
 }
 
 std::optional<int64_t> DurableQueue::NextDueMs() {
+  std::string floor = BeginDueScan();  // before the iterator: see TakeDue
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), due_));
-  it->Seek(BeginDueScan());
+  if (after_scan_iterator_) after_scan_iterator_();
+  it->Seek(floor);
   if (!it->Valid()) {
     EndDueScan(it->status().ok() ? kDueFloorEnd : std::string());
     return std::nullopt;

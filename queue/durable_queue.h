@@ -62,6 +62,9 @@ struct EnqueueResult {
 struct QueueOptions {
   // Storage seam: tests pass an Env that injects faults; nullptr is the disk.
   rocksdb::Env* env = nullptr;
+  // Interleaving seam: runs on the scanning thread right after a scan of the
+  // schedule has made its iterator, so that a test can commit a record there.
+  std::function<void()> after_scan_iterator;
 };
 
 class DurableQueue {
@@ -154,6 +157,7 @@ class DurableQueue {
   PendingStats pending_;
   std::thread counter_;  // the start-up count of a large queue
   std::atomic<bool> closing_{false};
+  std::function<void()> after_scan_iterator_;
 
   std::mutex mu_;
   Status failure_;  // guarded by mu_; sticky: the write failure that stopped the queue

@@ -8,9 +8,9 @@
 
 namespace orauditd::testing {
 
-TempDir::TempDir() {
+TempDir::TempDir(const std::string& parent) {
   // Short paths: Unix socket paths must stay under 108 bytes.
-  std::string pattern = "/tmp/oratest.XXXXXX";
+  std::string pattern = parent + "/oratest.XXXXXX";
   if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
   path_ = pattern;
 }

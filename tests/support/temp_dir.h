@@ -8,7 +8,9 @@ namespace orauditd::testing {
 
 class TempDir {
  public:
-  TempDir();
+  // Under /tmp by default; a test that only wants a fast fsync may ask for a
+  // tmpfs such as /dev/shm.
+  explicit TempDir(const std::string& parent = "/tmp");
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
