@@ -9,8 +9,15 @@ namespace orauditd {
 
 void AppendJsonString(std::string* out, std::string_view value) {
   static const char kHex[] = "0123456789abcdef";
+  out->reserve(out->size() + value.size() + 2);
   out->push_back('"');
-  for (unsigned char c : value) {
+  // Most bytes need no escape: copy each run of them in one append.
+  size_t run = 0;
+  for (size_t i = 0; i < value.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(value[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out->append(value.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"': out->append("\\\""); break;
       case '\\': out->append("\\\\"); break;
@@ -20,15 +27,12 @@ void AppendJsonString(std::string* out, std::string_view value) {
       case '\r': out->append("\\r"); break;
       case '\t': out->append("\\t"); break;
       default:
-        if (c < 0x20) {
-          out->append("\\u00");
-          out->push_back(kHex[c >> 4]);
-          out->push_back(kHex[c & 0xf]);
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
+        out->append("\\u00");
+        out->push_back(kHex[c >> 4]);
+        out->push_back(kHex[c & 0xf]);
     }
   }
+  out->append(value.data() + run, value.size() - run);
   out->push_back('"');
 }
 
@@ -122,7 +126,9 @@ void JsonWriter::String(std::string_view value) {
 
 void JsonWriter::Int(int64_t value) {
   BeforeValue();
-  out_.append(std::to_string(value));
+  char digits[24];
+  auto result = std::to_chars(digits, digits + sizeof digits, value);
+  out_.append(digits, static_cast<size_t>(result.ptr - digits));
 }
 
 void JsonWriter::Double(double value) {

@@ -89,6 +89,10 @@ void Pipeline::OnTimer(uv_timer_t* timer) { static_cast<Pipeline*>(timer->data)-
 
 void Pipeline::OnCheck(uv_check_t* check) {
   auto* self = static_cast<Pipeline*>(check->data);
+  if (self->slots_freed_) {
+    self->slots_freed_ = false;
+    self->RunDue();
+  }
   self->FlushFinished();
 }
 
@@ -185,7 +189,7 @@ void Pipeline::Dispatch(QueuedRecord queued, int64_t now_ms) {
     if (stopping_) {
       MaybeFinishStop();
     } else {
-      ArmTimer();
+      slots_freed_ = true;
     }
   });
 }
@@ -316,7 +320,8 @@ void Pipeline::StartWrite(std::vector<DurableQueue::Finished> batch) {
   writer_.Post(
       [this, job] {
         job->finalized = queue_->Finalize(&job->batch);
-        job->sinks = job->finalized.ok() ? WriteSinks(job->progress) : SinkWrite{job->progress};
+        job->sinks = job->finalized.ok() ? WriteSinks(job->progress, &job->batch)
+                                         : SinkWrite{job->progress};
       },
       [this, job] { Written(job->batch, job->finalized, job->sinks); });
 }
@@ -349,7 +354,8 @@ void Pipeline::Written(const std::vector<DurableQueue::Finished>& batch, const S
 
 // Runs on the writer thread (or on the loop before the writer starts): it
 // touches only the queue's outbox, the sinks and its own arguments.
-Pipeline::SinkWrite Pipeline::WriteSinks(std::vector<int64_t> progress) {
+Pipeline::SinkWrite Pipeline::WriteSinks(std::vector<int64_t> progress,
+                                         const std::vector<DurableQueue::Finished>* fresh) {
   SinkWrite result;
   result.progress = std::move(progress);
   if (sinks_.empty()) return result;
@@ -359,7 +365,13 @@ Pipeline::SinkWrite Pipeline::WriteSinks(std::vector<int64_t> progress) {
   while (!result.failed) {
     int64_t floor = *std::min_element(done.begin(), done.end());
     if (floor >= target) break;
-    auto rows = queue_->RowsAfter(floor, kSinkBatchRows);
+    StatusOr<std::vector<Row>> rows = std::vector<Row>();
+    if (fresh != nullptr && !fresh->empty() && fresh->front().row.seq == floor + 1) {
+      for (const DurableQueue::Finished& item : *fresh) rows->push_back(item.row);
+    } else {
+      rows = queue_->RowsAfter(floor, kSinkBatchRows);
+    }
+    fresh = nullptr;
     if (!rows.ok()) {
       spdlog::error("queue: reading rows for the sinks failed: {}", rows.status().ToString());
       result.failed = true;

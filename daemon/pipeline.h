@@ -111,7 +111,11 @@ class Pipeline {
   void StartWrite(std::vector<DurableQueue::Finished> batch);
   void Written(const std::vector<DurableQueue::Finished>& batch, const Status& finalized,
                const SinkWrite& sinks);
-  SinkWrite WriteSinks(std::vector<int64_t> progress);
+  // `fresh`: rows just finalized on this thread, still in memory; when the
+  // sinks are caught up to them they are written as they are, not read back
+  // from the outbox.
+  SinkWrite WriteSinks(std::vector<int64_t> progress,
+                       const std::vector<DurableQueue::Finished>* fresh = nullptr);
   bool Busy(const std::string& request_id) const { return busy_ids_.count(request_id) > 0; }
   void MaybeFinishStop();
   void CloseHandles();
@@ -136,6 +140,9 @@ class Pipeline {
   std::vector<DurableQueue::Finished> finished_;
   WorkerThread writer_;
   bool writing_ = false;  // a batch is on the writer thread
+  // Answers that freed a lookup slot during this loop iteration: the check
+  // handle takes due records once for all of them, not once per answer.
+  bool slots_freed_ = false;
   // Records with a lookup or a finalization in flight: TakeDue leaves them.
   std::unordered_set<std::string> busy_ids_;
   std::map<std::string, TokenBucket> buckets_;

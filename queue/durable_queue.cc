@@ -311,15 +311,18 @@ StatusOr<std::vector<QueuedRecord>> DurableQueue::TakeDue(
     auto decoded = DecodeQueuedRecord(value);
     if (!decoded.ok()) return decoded.status().WithContext("record " + request_id);
 
-    // In flight now, no longer waiting on a key: a reload must not hand it
-    // out a second time.
+    // The due key alone is the lease. The stored record is rewritten only
+    // when it was parked: in flight now, no longer waiting on a key, a
+    // reload must not hand it out a second time. (Its stored due_ms is read
+    // only for parked records, by UnparkAll.)
+    bool was_parked = decoded->parked;
     decoded->parked = false;
     decoded->due_ms = lease_until_ms;
     std::string lease_key = DueKey(lease_until_ms, request_id);
     lease_floor = std::min(lease_floor, lease_key);
     leases.Delete(due_, it->key());
     leases.Put(due_, lease_key, "");
-    leases.Put(records_, request_id, EncodeQueuedRecord(*decoded));
+    if (was_parked) leases.Put(records_, request_id, EncodeQueuedRecord(*decoded));
     taken.push_back(std::move(*decoded));
   }
   if (!it->status().ok()) return FromRocks(it->status(), "queue scan due");
