@@ -51,6 +51,11 @@ function(orauditd_add_test_suites)
     set(label unit)
     if(stage STREQUAL "integration" OR stage STREQUAL "soak")
       set(label ${stage})
+    elseif(stage STREQUAL "clients")
+      # The client libraries run against the real daemon; Go keeps its build
+      # cache in the build tree.
+      set(label integration)
+      target_compile_definitions(${target} PRIVATE ORAUDITD_BINARY_DIR="${PROJECT_BINARY_DIR}")
     endif()
     gtest_discover_tests(${target}
       DISCOVERY_TIMEOUT 60

@@ -9,6 +9,7 @@ packages=(
   libyaml-cpp-dev libsqlite3-dev libssl-dev libgtest-dev libgmock-dev
   sqlite3 python3 clang libclang-rt-14-dev
   dpkg-dev groff-base systemd
+  golang-go nodejs socat  # clients/: the Go and Node.js libraries, the shell example
 )
 
 missing=()

@@ -1,0 +1,3 @@
+module orauditd.local/orauditd
+
+go 1.19
