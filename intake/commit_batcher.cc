@@ -46,6 +46,7 @@ void CommitBatcher::Add(Record record, Reply reply) {
   QueuedRecord queued;
   queued.record = std::move(record);
   queued.due_ms = policy_->FirstDue(queued, now);
+  queued.encoded = EncodeQueuedRecord(queued);
   pending_.push_back(std::move(queued));
   replies_.push_back(std::move(reply));
 }

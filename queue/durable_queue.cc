@@ -244,7 +244,8 @@ std::vector<EnqueueResult> DurableQueue::Enqueue(std::vector<QueuedRecord> recor
     result.duplicate_of = q.duplicate_of;
     batch_dedup[q.record.dedup_key] = q.record.request_id;
     batch.Put(dedup_, q.record.dedup_key, q.record.request_id);
-    batch.Put(records_, q.record.request_id, EncodeQueuedRecord(q));
+    if (q.encoded.empty() || q.duplicate_of) q.encoded = EncodeQueuedRecord(q);
+    batch.Put(records_, q.record.request_id, q.encoded);
     batch.Put(due_, DueKey(q.due_ms, q.record.request_id), "");
   }
 

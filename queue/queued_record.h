@@ -22,6 +22,10 @@ struct QueuedRecord {
   // The latest `data` object of a 200 that had no cost yet; kept so that a
   // row finalized as unresolved still shows what OpenRouter knew.
   std::optional<std::string> partial_generation_json;
+  // EncodeQueuedRecord(*this), made ahead by intake on the loop thread so that
+  // the intake writer thread, the busier one, only stores it. Empty means
+  // "encode when storing"; not part of the stored form.
+  std::string encoded;
 };
 
 std::string EncodeQueuedRecord(const QueuedRecord& queued);
