@@ -1,9 +1,9 @@
 #!/bin/sh
 # Builds a Release tree in build-bench/ and runs the intake and end-to-end
-# benchmarks (issues 3 and 5), printing their tables. Both start the real
-# daemon and the fake OpenRouter as child processes on a Unix socket and
-# 127.0.0.1 in a scratch folder under ${TMPDIR:-/tmp}, and stop them at the
-# end; nothing talks to any other host.
+# benchmarks, printing their tables. Both start the real daemon and the fake
+# OpenRouter as child processes on a Unix socket and 127.0.0.1 in a scratch
+# folder under ${TMPDIR:-/tmp}, and stop them at the end; nothing talks to
+# any other host.
 #
 #   bench/run.sh                     # everything, default sizes (about 5 minutes)
 #   bench/run.sh --quick             # small sizes, one run each: a smoke test

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <functional>
@@ -408,9 +409,14 @@ std::string ConfigToYaml(const Config& c) {
       << "  base_url: " << Quoted(c.base_url) << "\n"
       << "  keys:\n";
   for (const auto& [name, source] : c.keys) {
+    // The value is never printed; an unset variable is worth saying, since
+    // lookups with that key would wait for it until their window ends.
+    const char* value = source.env.empty() ? nullptr : std::getenv(source.env.c_str());
+    bool env_unset = !source.env.empty() && (value == nullptr || *value == '\0');
     out << "    " << name << ": { "
-        << (source.env.empty() ? "file: " + Quoted(source.file) : "env: " + source.env)
-        << " }   # value: ***\n";
+        << (source.env.empty() ? "file: " + Quoted(source.file) : "env: " + source.env) << " }   # "
+        << (env_unset ? "NOT SET: lookups with this key are parked until it is" : "value: ***")
+        << "\n";
   }
   out << "  timeout: " << Duration(c.request_timeout_ms) << "\n"
       << "  ca_path: " << Quoted(c.ca_path) << "\n"

@@ -64,6 +64,9 @@ int main(int argc, char** argv) {
     } else if (arg == "--config" && i + 1 < args.size()) {
       config_path = args[++i];
       config_given = true;
+    } else if (arg == "--config") {
+      std::fprintf(stderr, "orauditd: --config needs a file name\n\n%s", kUsage);
+      return 2;
     } else if (arg.rfind("--config=", 0) == 0) {
       config_path = arg.substr(9);
       config_given = true;

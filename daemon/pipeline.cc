@@ -320,8 +320,11 @@ void Pipeline::StartWrite(std::vector<DurableQueue::Finished> batch) {
   writer_.Post(
       [this, job] {
         job->finalized = queue_->Finalize(&job->batch);
-        job->sinks = job->finalized.ok() ? WriteSinks(job->progress, &job->batch)
-                                         : SinkWrite{job->progress};
+        if (job->finalized.ok()) {
+          job->sinks = WriteSinks(job->progress, &job->batch);
+        } else {
+          job->sinks.progress = job->progress;  // nothing new reached the sinks
+        }
       },
       [this, job] { Written(job->batch, job->finalized, job->sinks); });
 }

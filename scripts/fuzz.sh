@@ -19,7 +19,17 @@ CC=clang CXX=clang++ cmake -S "$root" -B "$build_dir" -G Ninja \
 cmake --build "$build_dir" --target record_parser_fuzzer
 
 fuzz="$build_dir/fuzz"
-echo "fuzz: running record_parser_fuzzer for ${seconds}s"
-"$fuzz/record_parser_fuzzer" -max_total_time="$seconds" -print_final_stats=1 \
+log="$fuzz/last-run.log"
+echo "fuzz: running record_parser_fuzzer for ${seconds}s (output in $log)"
+# The run's output (thousands of lines: the dictionary, each new input) goes
+# to the log; its end is shown, and all of it when the run fails.
+if "$fuzz/record_parser_fuzzer" -max_total_time="$seconds" -print_final_stats=1 \
   -dict="$root/fuzz/record.dict" -artifact_prefix="$fuzz/artifacts/" \
-  "$fuzz/corpus" "$fuzz/seeds"
+  "$fuzz/corpus" "$fuzz/seeds" > "$log" 2>&1; then
+  grep -E '^(Done|stat::)' "$log" || tail -n 5 "$log"
+else
+  status=$?
+  cat "$log" >&2
+  echo "fuzz: record_parser_fuzzer failed (exit $status); inputs in $fuzz/artifacts/" >&2
+  exit "$status"
+fi

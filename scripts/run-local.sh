@@ -51,15 +51,19 @@ if [ -n "$fake_pid" ]; then
 
 run-local: the sample records of examples/records.jsonl were dropped into the spool
 (var/spool/incoming/$spool_name); the file moves to var/spool/done/ once they are
-stored, and their rows appear within a few seconds (one answers 404 twice first).
-Look at them with:
+stored, and their rows appear within a few seconds (one answers 404 twice first;
+on a second run the same records are duplicates and add no rows). Look at them with:
 
   sqlite3 -header -column var/audit.db \\
     "SELECT seq, request_id, model_used, provider, total_cost, meta_status, attempts FROM audit_log"
   tail -f var/audit.jsonl
 
+  $build_dir/orauditctl status --config var/orauditd.yaml
+
 Send your own records:  $build_dir/orauditctl submit --socket var/run/intake.sock FILE
 or drop a *.jsonl file into var/spool/incoming/ (write it under a .tmp name, then rename).
+The client libraries of clients/ find this daemon with
+  export ORAUDITD_SOCKET=$PWD/var/run/intake.sock ORAUDITD_SPOOL=$PWD/var/spool
 Stop with Ctrl-C.
 MSG
 fi

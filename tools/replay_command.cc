@@ -116,14 +116,17 @@ struct Totals {
 // otherwise.
 class Progress {
  public:
-  Progress() : terminal_(isatty(STDERR_FILENO) == 1) {}
+  // The first plain line comes after one period, not at the first reply.
+  Progress() : terminal_(isatty(STDERR_FILENO) == 1), last_(std::chrono::steady_clock::now()) {}
 
   void Show(const std::string& file, const Totals& t, bool force) {
     auto now = std::chrono::steady_clock::now();
     auto every = terminal_ ? std::chrono::milliseconds(200) : std::chrono::milliseconds(5000);
     if (!force && now - last_ < every) return;
     last_ = now;
-    std::string text = file + ": " + std::to_string(t.sent) + " lines sent, " +
+    // `force` is a file's final count; other lines are counts so far.
+    std::string text = file + (force ? ": done, " : ": so far ") + std::to_string(t.sent) +
+                       " lines sent, " +
                        std::to_string(t.ok - t.duplicates) + " stored, " +
                        std::to_string(t.duplicates) + " duplicates, " + std::to_string(t.refused) +
                        " refused";
@@ -143,7 +146,7 @@ class Progress {
  private:
   bool terminal_;
   bool shown_ = false;
-  std::chrono::steady_clock::time_point last_{};
+  std::chrono::steady_clock::time_point last_;
 };
 
 // Sends one file; adds its counts to `totals`. False if it could not be sent.

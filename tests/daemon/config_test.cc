@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 
 #include "tests/support/temp_dir.h"
@@ -110,12 +111,21 @@ openrouter:
 TEST(ConfigTest, PrintedConfigParsesBackToTheSameValues) {
   auto config = ParseConfig("fetch: { window: 45m, rate_per_second: 12.5 }\n", "t");
   ASSERT_TRUE(config.ok());
+  const char* saved = std::getenv("OPENROUTER_API_KEY");
+  std::string saved_value = saved ? saved : "";
+  setenv("OPENROUTER_API_KEY", "sk-or-v1-never-printed", 1);
   std::string yaml = ConfigToYaml(*config);
+  if (saved) {
+    setenv("OPENROUTER_API_KEY", saved_value.c_str(), 1);
+  } else {
+    unsetenv("OPENROUTER_API_KEY");
+  }
   auto again = ParseConfig(yaml, "printed");
   ASSERT_TRUE(again.ok()) << again.status().ToString() << "\n" << yaml;
   EXPECT_EQ(again->window_ms, 45 * 60 * 1000);
   EXPECT_EQ(again->rate_per_second, 12.5);
   EXPECT_NE(yaml.find("***"), std::string::npos) << "key values are masked";
+  EXPECT_EQ(yaml.find("never-printed"), std::string::npos) << yaml;
 }
 
 TEST(ConfigTest, RedactUserIdIsOffByDefaultAndPrintedBack) {

@@ -150,6 +150,7 @@ TEST(CheckConfigTest, PrintsTheEffectiveConfigMaskedAndRefusesTyposWith78) {
   TempDir dir;
   WriteFile(dir.File("good.yaml"),
             "openrouter:\n  keys:\n    default: { file: openrouter_api_key }\n"
+            "    team: { env: ORAUDITD_TEST_KEY_NEVER_SET }\n"
             "log: { format: json }\n");
   WriteFile(dir.File("bad.yaml"), "log: { levl: info }\n");
   Subprocess check;
@@ -164,6 +165,9 @@ TEST(CheckConfigTest, PrintsTheEffectiveConfigMaskedAndRefusesTyposWith78) {
   EXPECT_TRUE(exit->Success()) << ReadFile(dir.File("err"));
   std::string printed = ReadFile(dir.File("out"));
   EXPECT_NE(printed.find("default: { file: \"openrouter_api_key\" }   # value: ***"),
+            std::string::npos)
+      << printed;
+  EXPECT_NE(printed.find("team: { env: ORAUDITD_TEST_KEY_NEVER_SET }   # NOT SET"),
             std::string::npos)
       << printed;
   EXPECT_NE(printed.find("  format: json\n"), std::string::npos) << printed;
