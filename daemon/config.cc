@@ -210,11 +210,16 @@ const std::vector<KeySpec>& Schema() {
 std::string NearestKey(const std::string& path) {
   std::string best;
   size_t best_distance = 4;  // suggest only close matches
+  // Sections count too, so that a misspelled "fecth:" finds "fetch".
   for (const auto& spec : Schema()) {
-    size_t d = EditDistance(path, spec.path);
-    if (d < best_distance) {
-      best_distance = d;
-      best = spec.path;
+    for (size_t end = spec.path.find('.'); ; end = spec.path.find('.', end + 1)) {
+      std::string candidate = spec.path.substr(0, end);
+      size_t d = EditDistance(path, candidate);
+      if (d < best_distance) {
+        best_distance = d;
+        best = candidate;
+      }
+      if (end == std::string::npos) break;
     }
   }
   return best;

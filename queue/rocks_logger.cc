@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <cstring>
 
 namespace orauditd {
 namespace {
@@ -34,6 +35,11 @@ class RocksLogger final : public rocksdb::Logger {
     if (!spdlog::should_log(ours)) return;
     char text[2048];
     std::vsnprintf(text, sizeof text, format, ap);
+    // A failed open is returned to DurableQueue::Open's caller, which reports
+    // it with its context (or, for a queue held by a running daemon, says
+    // so plainly); RocksDB's own line about it would only say it twice.
+    if (std::strstr(text, "DB::Open() failed") != nullptr) ours = spdlog::level::debug;
+    if (!spdlog::should_log(ours)) return;
     spdlog::log(ours, "rocksdb: {}", text);
   }
 };

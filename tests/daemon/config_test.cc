@@ -72,6 +72,14 @@ TEST(ConfigTest, UnknownKeyIsNamedWithTheNearestKnownOne) {
   EXPECT_NE(config.status().message().find("cfg.yaml"), std::string::npos);
 }
 
+TEST(ConfigTest, MisspelledSectionIsNamedWithTheNearestSection) {
+  auto config = ParseConfig("fecth:\n  window: 30m\n", "cfg.yaml");
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.status().message().find("fecth: unknown key (did you mean fetch?)"),
+            std::string::npos)
+      << config.status().message();
+}
+
 TEST(ConfigTest, BadValuesNameTheKey) {
   struct Case {
     const char* yaml;
