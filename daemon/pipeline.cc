@@ -143,7 +143,7 @@ void Pipeline::RunDue() {
 void Pipeline::Dispatch(QueuedRecord queued, int64_t now_ms) {
   const Record& record = queued.record;
   if (!record.generation_id) {
-    Finish(queued, std::nullopt, "not_applicable", "");
+    Finish(std::move(queued), std::nullopt, "not_applicable", "");
     return;
   }
 
@@ -157,7 +157,8 @@ void Pipeline::Dispatch(QueuedRecord queued, int64_t now_ms) {
     return;
   }
   if (secret == nullptr) {
-    Finish(queued, std::nullopt, "auth_failed", "key " + record.key + " is not configured");
+    std::string why = "key " + record.key + " is not configured";
+    Finish(std::move(queued), std::nullopt, "auth_failed", why);
     return;
   }
 
@@ -182,7 +183,8 @@ void Pipeline::Dispatch(QueuedRecord queued, int64_t now_ms) {
   ++queued.attempts;
   ++in_flight_;
   ++counters_.lookups;
-  http_->Get(std::move(request), [this, queued = std::move(queued)](HttpResponse response) {
+  http_->Get(std::move(request), [this, queued = std::move(queued)](
+                                     HttpResponse response) mutable {
     --in_flight_;
     if (options_.on_lookup_seconds) options_.on_lookup_seconds(response.total_seconds);
     OnAnswer(std::move(queued), response);
@@ -243,7 +245,7 @@ void Pipeline::OnAnswer(QueuedRecord queued, const HttpResponse& response) {
     case RetryDecision::Action::kFinalize: {
       std::optional<Generation> generation = std::move(result.generation);
       if (!generation) generation = PartialGeneration(queued);
-      Finish(queued, std::move(generation), decision.meta_status, decision.meta_error);
+      Finish(std::move(queued), std::move(generation), decision.meta_status, decision.meta_error);
       return;
     }
     case RetryDecision::Action::kPark:
@@ -284,7 +286,7 @@ void Pipeline::Retry(QueuedRecord queued, int64_t due_ms) {
   }
 }
 
-void Pipeline::Finish(const QueuedRecord& queued, std::optional<Generation> generation,
+void Pipeline::Finish(QueuedRecord queued, std::optional<Generation> generation,
                       const std::string& meta_status, const std::string& meta_error) {
   int64_t now = clock_->NowMs();
   Row row = BuildRow(queued, generation, meta_status, meta_error, now, options_.privacy);
@@ -296,7 +298,7 @@ void Pipeline::Finish(const QueuedRecord& queued, std::optional<Generation> gene
                  meta_error);
   }
   busy_ids_.insert(queued.record.request_id);
-  finished_.push_back({queued, std::move(row)});
+  finished_.push_back({std::move(queued), std::move(row)});
 }
 
 void Pipeline::FlushFinished() {

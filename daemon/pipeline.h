@@ -97,7 +97,7 @@ class Pipeline {
   void NoteKeyEffects(const QueuedRecord& queued, const LookupResult& result, int64_t now_ms);
   void Park(QueuedRecord queued, int64_t now_ms, const std::string& why);
   void Retry(QueuedRecord queued, int64_t due_ms);
-  void Finish(const QueuedRecord& queued, std::optional<Generation> generation,
+  void Finish(QueuedRecord queued, std::optional<Generation> generation,
               const std::string& meta_status, const std::string& meta_error);
   // What one pass of sink writes did; computed on the writer thread.
   struct SinkWrite {
