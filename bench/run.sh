@@ -30,7 +30,8 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build" --target intake_bench e2e_bench orauditd fake_openrouter
 
 echo
-echo "== $(uname -srm), $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+when=$(date -u '+%Y-%m-%d %H:%M UTC')
+echo "== $(uname -srm), $(nproc) cores, $when, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 # shellcheck disable=SC2086  # the argument strings are meant to split
 "$build/bench/intake_bench" $intake_args

@@ -32,7 +32,9 @@ void CommitBatcher::Start() {
   worker_.Start();
 }
 
-void CommitBatcher::OnCheck(uv_check_t* check) { static_cast<CommitBatcher*>(check->data)->Flush(); }
+void CommitBatcher::OnCheck(uv_check_t* check) {
+  static_cast<CommitBatcher*>(check->data)->Flush();
+}
 
 void CommitBatcher::Add(Record record, Reply reply) {
   int64_t now = clock_->NowMs();

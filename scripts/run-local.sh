@@ -16,7 +16,10 @@ mkdir -p var/run var/spool
 config="etc/orauditd.local.yaml"
 fake_pid=""
 cleanup() {
-  if [ -n "${daemon_pid:-}" ]; then kill -TERM "$daemon_pid" 2>/dev/null || true; wait "$daemon_pid" 2>/dev/null || true; fi
+  if [ -n "${daemon_pid:-}" ]; then
+    kill -TERM "$daemon_pid" 2>/dev/null || true
+    wait "$daemon_pid" 2>/dev/null || true
+  fi
   if [ -n "$fake_pid" ]; then kill -TERM "$fake_pid" 2>/dev/null || true; fi
 }
 trap cleanup EXIT
@@ -24,7 +27,8 @@ trap 'exit 0' INT TERM
 
 if [ -z "${OPENROUTER_API_KEY:-}" ]; then
   rm -f var/fake.port
-  "$build_dir/tests/fake_openrouter/fake_openrouter" --listen 127.0.0.1:0 --port-file var/fake.port \
+  fake="$build_dir/tests/fake_openrouter/fake_openrouter"
+  "$fake" --listen 127.0.0.1:0 --port-file var/fake.port \
     --key local-fake-key --script examples/fake-script.json --quiet &
   fake_pid=$!
   for _ in $(seq 50); do [ -s var/fake.port ] && break; sleep 0.1; done
