@@ -9,23 +9,14 @@
 #include "queue/durable_queue.h"
 #include "queue/row_builder.h"
 #include "tests/queue/fault_file_system.h"
+#include "tests/queue/queue_test_records.h"
 #include "tests/support/temp_dir.h"
 
 namespace orauditd {
 namespace {
 
+using testing::DueRecord;
 using testing::FaultFileSystem;
-
-QueuedRecord MakeRecord(const std::string& id, int64_t due_ms) {
-  QueuedRecord q;
-  q.record.request_id = id;
-  q.record.dedup_key = id;
-  q.record.generation_id = "gen-" + id;
-  q.record.timestamp_ms = 1000;
-  q.record.received_ms = 1000;
-  q.due_ms = due_ms;
-  return q;
-}
 
 class DurableQueueFaultTest : public ::testing::Test {
  protected:
@@ -65,10 +56,10 @@ class DurableQueueFaultTest : public ::testing::Test {
 
 TEST_F(DurableQueueFaultTest, FullDiskOnIntakeIsAnErrorAndStoresNothing) {
   auto queue = Open();
-  ASSERT_TRUE(queue->Enqueue({MakeRecord("a", 100)})[0].status.ok());
+  ASSERT_TRUE(queue->Enqueue({DueRecord("a", 100)})[0].status.ok());
 
   fs_->FailWrites(rocksdb::IOStatus::NoSpace("test: disk full"));
-  auto refused = queue->Enqueue({MakeRecord("b", 100), MakeRecord("c", 100)});
+  auto refused = queue->Enqueue({DueRecord("b", 100), DueRecord("c", 100)});
   for (const auto& result : refused) {
     EXPECT_EQ(result.status.code(), Status::Code::kResourceExhausted);
     EXPECT_NE(result.status.message().find("No space"), std::string::npos)
@@ -79,19 +70,19 @@ TEST_F(DurableQueueFaultTest, FullDiskOnIntakeIsAnErrorAndStoresNothing) {
   fs_->Heal();
   ASSERT_TRUE(RecoversWithin(queue.get(), std::chrono::seconds(20)));
   // Nothing of the failed batch is there: "b" is new, not a duplicate.
-  auto again = queue->Enqueue({MakeRecord("b", 100)});
+  auto again = queue->Enqueue({DueRecord("b", 100)});
   ASSERT_TRUE(again[0].status.ok()) << again[0].status.ToString();
   EXPECT_FALSE(again[0].duplicate);
   EXPECT_EQ(DueIds(queue.get()), (std::vector<std::string>{"a", "b"}));
 
   queue.reset();
   queue = Open();
-  EXPECT_FALSE(queue->Enqueue({MakeRecord("c", 100)})[0].duplicate) << "c was never stored";
+  EXPECT_FALSE(queue->Enqueue({DueRecord("c", 100)})[0].duplicate) << "c was never stored";
 }
 
 TEST_F(DurableQueueFaultTest, AFailedWriteStopsEveryWriteUntilRecovered) {
   auto queue = Open();
-  queue->Enqueue({MakeRecord("a", 100), MakeRecord("b", 100)});
+  queue->Enqueue({DueRecord("a", 100), DueRecord("b", 100)});
   auto taken = queue->TakeDue(100, 1, 5000);
   ASSERT_EQ(taken->size(), 1u);
 
@@ -105,7 +96,7 @@ TEST_F(DurableQueueFaultTest, AFailedWriteStopsEveryWriteUntilRecovered) {
   // Sticky: while RocksDB has not recovered, nothing is written, whatever
   // the call.
   EXPECT_FALSE(queue->TakeDue(100, 10, 5000).ok());
-  EXPECT_FALSE(queue->Enqueue({MakeRecord("c", 100)})[0].status.ok());
+  EXPECT_FALSE(queue->Enqueue({DueRecord("c", 100)})[0].status.ok());
   EXPECT_FALSE(queue->TrimRowsThrough(0).ok());
 
   fs_->Heal();
@@ -117,9 +108,9 @@ TEST_F(DurableQueueFaultTest, AFailedWriteStopsEveryWriteUntilRecovered) {
 
 TEST_F(DurableQueueFaultTest, AnUnknownWriteErrorWaitsForARestart) {
   auto queue = Open();
-  queue->Enqueue({MakeRecord("a", 100)});
+  queue->Enqueue({DueRecord("a", 100)});
   fs_->FailWrites(rocksdb::IOStatus::IOError("test: EIO"));
-  EXPECT_FALSE(queue->Enqueue({MakeRecord("b", 100)})[0].status.ok());
+  EXPECT_FALSE(queue->Enqueue({DueRecord("b", 100)})[0].status.ok());
   fs_->Heal();
 
   // The disk may be fine again, but what reached it is unknown: the queue
@@ -138,7 +129,7 @@ TEST_F(DurableQueueFaultTest, AnUnknownWriteErrorWaitsForARestart) {
   ASSERT_GE(ids.size(), 1u);
   EXPECT_EQ(ids[0], "a");
   bool b_stored = ids.size() == 2;
-  EXPECT_EQ(queue->Enqueue({MakeRecord("b", 100)})[0].duplicate, b_stored);
+  EXPECT_EQ(queue->Enqueue({DueRecord("b", 100)})[0].duplicate, b_stored);
 }
 
 }  // namespace
