@@ -1,28 +1,13 @@
 #include "bench/daemon_probe.h"
 
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
-#include <cstring>
 #include <fstream>
 #include <thread>
 
+#include "bench/live_daemon.h"
+
 namespace orauditd::bench {
-namespace {
-
-bool CanConnect(const std::string& path) {
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
-  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  close(fd);
-  return ok;
-}
-
-}  // namespace
 
 StatusOr<Memory> ReadMemory(pid_t pid) {
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");
@@ -50,7 +35,7 @@ StatusOr<double> StartAndTimeSocket(testing::Subprocess* daemon, const std::stri
   if (!started.ok()) return started;
   auto deadline = start + limit;
   while (std::chrono::steady_clock::now() < deadline) {
-    if (CanConnect(socket)) {
+    if (SocketAnswers(socket)) {
       return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     }
     if (daemon->Wait(std::chrono::milliseconds(0)).ok()) {

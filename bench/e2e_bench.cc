@@ -28,9 +28,11 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_figures.h"
 #include "bench/bench_records.h"
 #include "bench/live_daemon.h"
 #include "bench/pipelined_client.h"
+#include "tests/support/temp_dir.h"
 
 namespace orauditd::bench {
 namespace {
@@ -56,30 +58,6 @@ struct Options {
 
 double Seconds(SteadyClock::duration d) { return std::chrono::duration<double>(d).count(); }
 
-std::string Fmt(const char* format, double value) {
-  char text[64];
-  std::snprintf(text, sizeof text, format, value);
-  return text;
-}
-
-struct Spread {
-  double median = 0, low = 0, high = 0;
-};
-
-Spread SpreadOf(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  Spread s;
-  if (values.empty()) return s;
-  s.low = values.front();
-  s.high = values.back();
-  s.median = values[values.size() / 2];
-  return s;
-}
-
-std::string SpreadText(const Spread& s, const char* format = "%.0f") {
-  return Fmt(format, s.median) + " (" + Fmt(format, s.low) + "-" + Fmt(format, s.high) + ")";
-}
-
 std::string FetchYaml(const Options& options) {
   return "  first_delay: 0ms\n"
          "  concurrency: " +
@@ -101,7 +79,7 @@ struct E2eRun {
 };
 
 E2eRun RunE2e(const Options& options, const LiveFake& fake, int64_t count, const std::string& tag) {
-  ScratchDir dir(options.dir);
+  testing::TempDir dir(options.dir);
   LiveDaemon daemon(dir.path());
   Status started = daemon.Start(fake.base_url(), FetchYaml(options));
   if (!started.ok()) Fail(started.ToString());
@@ -174,7 +152,7 @@ E2eRun RunE2e(const Options& options, const LiveFake& fake, int64_t count, const
 // daemon resolves the ones before in the background.
 std::vector<double> AckLatency(const Options& options, const LiveFake& fake,
                                const std::string& tag) {
-  ScratchDir dir(options.dir);
+  testing::TempDir dir(options.dir);
   LiveDaemon daemon(dir.path());
   Status started = daemon.Start(fake.base_url(), FetchYaml(options));
   if (!started.ok()) Fail(started.ToString());
@@ -201,7 +179,7 @@ struct InlineRun {
 
 InlineRun RunInline(const Options& options, const LiveFake& fake, int64_t count,
                     const std::string& prefix) {
-  ScratchDir dir(options.dir);
+  testing::TempDir dir(options.dir);
   testing::SubprocessOptions sub;
   sub.stdout_path = dir.File("inline.out");
   sub.stderr_path = dir.File("inline.err");
@@ -332,7 +310,7 @@ int main(int argc, char** argv) {
       options.latency_ms, options.runs, options.concurrency, std::thread::hardware_concurrency(),
       LoadAverage().c_str());
 
-  ScratchDir fake_dir(options.dir);
+  orauditd::testing::TempDir fake_dir(options.dir);
   std::vector<std::string> slow_tags = {"inl-slow"};
   for (int r = 0; r < options.runs; ++r) slow_tags.push_back("slow" + std::to_string(r));
   std::string script_path = fake_dir.File("slow-script.json");

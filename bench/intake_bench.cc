@@ -35,9 +35,11 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_figures.h"
 #include "bench/bench_records.h"
 #include "bench/live_daemon.h"
 #include "bench/pipelined_client.h"
+#include "tests/support/temp_dir.h"
 #include "common/clock.h"
 #include "intake/record_parser.h"
 #include "queue/durable_queue.h"
@@ -84,7 +86,7 @@ constexpr char kNoLookups[] =
 
 SocketRun RunSocket(const Options& options, int clients, int64_t records, double rate,
                     const std::string& tag) {
-  ScratchDir dir(options.dir);
+  testing::TempDir dir(options.dir);
   LiveDaemon daemon(dir.path());
   // Nothing listens there and nothing is asked: first_delay is a day.
   Status started = daemon.Start("http://127.0.0.1:9/api/v1", kNoLookups);
@@ -168,12 +170,6 @@ std::vector<QueuedRecord> ParsedRecords(int64_t count, const std::string& tag) {
   return out;
 }
 
-double CpuNow() {
-  timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
-
 struct CeilingRun {
   int64_t records = 0;
   double seconds = 0;
@@ -185,7 +181,7 @@ struct CeilingRun {
 // DurableQueue::Enqueue, `batch` records per synced write, on an empty queue.
 CeilingRun EnqueueCeiling(const Options& options, const std::vector<QueuedRecord>& records,
                           size_t batch) {
-  ScratchDir dir(options.dir);
+  testing::TempDir dir(options.dir);
   auto queue = DurableQueue::Open(dir.File("queue"));
   if (!queue.ok()) Fail(queue.status().ToString());
   CeilingRun run;
@@ -220,7 +216,7 @@ CeilingRun RocksCeiling(const Options& options, int64_t count, size_t batch,
   for (int64_t i = 0; i < count; ++i) {
     kv.emplace_back(tag + "-" + std::to_string(i), RecordLine(tag, i, true));
   }
-  ScratchDir dir(options.dir);
+  testing::TempDir dir(options.dir);
   rocksdb::Options db_options;
   db_options.create_if_missing = true;
   rocksdb::DB* raw = nullptr;
@@ -251,7 +247,7 @@ CeilingRun RocksCeiling(const Options& options, int64_t count, size_t batch,
 // 4 KiB appended and fdatasync'ed, over and over for about two seconds,
 // in a file beside where the queues live: each sync's time in ms.
 std::vector<double> SyncLatency(const Options& options) {
-  ScratchDir dir(options.dir);
+  testing::TempDir dir(options.dir);
   std::string path = dir.File("sync-probe");
   int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) Fail("open " + path + ": " + std::strerror(errno));
@@ -271,30 +267,6 @@ std::vector<double> SyncLatency(const Options& options) {
 }
 
 // Median and spread of a figure over runs.
-struct Spread {
-  double median = 0, low = 0, high = 0;
-};
-
-Spread SpreadOf(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  Spread s;
-  if (values.empty()) return s;
-  s.low = values.front();
-  s.high = values.back();
-  s.median = values[values.size() / 2];
-  return s;
-}
-
-std::string Fmt(const char* format, double value) {
-  char text[64];
-  std::snprintf(text, sizeof text, format, value);
-  return text;
-}
-
-std::string RateText(const Spread& s) {
-  return Fmt("%.0f", s.median) + " (" + Fmt("%.0f", s.low) + "-" + Fmt("%.0f", s.high) + ")";
-}
-
 void PrintRow(const std::string& what, const std::string& rate, const std::string& per_commit,
               const std::string& cpu, const std::string& p50, const std::string& p99,
               const std::string& p999, const std::string& load) {
@@ -398,7 +370,7 @@ int main(int argc, char** argv) {
     }
     PrintRow("socket, " + std::to_string(clients) + " client" + (clients > 1 ? "s" : "") +
                  ", window 1024",
-             RateText(rate), Fmt("%.0f", batch.median), Fmt("%.1f", SpreadOf(cpu).median),
+             SpreadText(rate), Fmt("%.0f", batch.median), Fmt("%.1f", SpreadOf(cpu).median),
              Fmt("%.2f", Percentile(&latency, 0.50)), Fmt("%.2f", Percentile(&latency, 0.99)),
              Fmt("%.2f", Percentile(&latency, 0.999)), load);
   }
@@ -422,7 +394,7 @@ int main(int argc, char** argv) {
            p999 = Percentile(&sorted, 0.999);
     PrintRow("socket, " + std::to_string(options.paced_clients) + " clients, paced " +
                  Fmt("%.0f", options.rate) + "/s",
-             RateText(SpreadOf(rates)), Fmt("%.0f", SpreadOf(batches).median),
+             SpreadText(SpreadOf(rates)), Fmt("%.0f", SpreadOf(batches).median),
              Fmt("%.1f", SpreadOf(cpu).median), Fmt("%.2f", p50), Fmt("%.2f", p99),
              Fmt("%.2f", p999), load);
     std::printf("%-42s max %.2f ms over %zu acknowledgements\n", "", sorted.back(), sorted.size());
@@ -454,9 +426,9 @@ int main(int argc, char** argv) {
     }
     Spread e = SpreadOf(enqueue_rates), k = SpreadOf(rocks_rates);
     std::string mark = batch == daemon_batch ? " (as 8 cl.)" : "";
-    PrintRow("ceiling: Enqueue, " + std::to_string(batch) + "/batch" + mark, RateText(e),
+    PrintRow("ceiling: Enqueue, " + std::to_string(batch) + "/batch" + mark, SpreadText(e),
              std::to_string(batch), Fmt("%.1f", SpreadOf(enqueue_cpu).median), "", "", "", load);
-    PrintRow("ceiling: plain RocksDB, " + std::to_string(batch) + "/batch" + mark, RateText(k),
+    PrintRow("ceiling: plain RocksDB, " + std::to_string(batch) + "/batch" + mark, SpreadText(k),
              std::to_string(batch), Fmt("%.1f", SpreadOf(rocks_cpu).median), "", "", "", load);
     if (batch == daemon_batch) {
       enqueue_at_daemon_batch = e.median;
@@ -475,11 +447,13 @@ int main(int argc, char** argv) {
              Fmt("%.2f", Percentile(&sync_ms, 0.999)), LoadAverage());
   }
 
-  std::printf(
-      "\n8 clients vs the ceiling at the same batch size (%zu records/fsync): "
-      "%.0f%% of DurableQueue::Enqueue, %.0f%% of plain RocksDB (goal: >= 60%%)\n",
-      daemon_batch, 100.0 * eight_client_rate / enqueue_at_daemon_batch,
-      100.0 * eight_client_rate / rocks_at_daemon_batch);
+  if (eight_client_rate > 0) {  // only when --clients had 8
+    std::printf(
+        "\n8 clients vs the ceiling at the same batch size (%zu records/fsync): "
+        "%.0f%% of DurableQueue::Enqueue, %.0f%% of plain RocksDB (goal: >= 60%%)\n",
+        daemon_batch, 100.0 * eight_client_rate / enqueue_at_daemon_batch,
+        100.0 * eight_client_rate / rocks_at_daemon_batch);
+  }
   std::printf("load at end: %s\n", LoadAverage().c_str());
   return 0;
 }

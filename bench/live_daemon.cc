@@ -28,17 +28,6 @@ std::string ReadFile(const std::string& path) {
   return text.str();
 }
 
-bool CanConnect(const std::string& path) {
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
-  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  close(fd);
-  return ok;
-}
-
 // Polls `ready` every 10 ms until it holds, the process ends, or `limit`.
 Status WaitUntil(testing::Subprocess* process, const std::function<bool()>& ready,
                  std::chrono::seconds limit, const std::string& what) {
@@ -55,17 +44,15 @@ Status WaitUntil(testing::Subprocess* process, const std::function<bool()>& read
 
 }  // namespace
 
-ScratchDir::ScratchDir(const std::string& base) {
-  std::string pattern = base + "/orabench.XXXXXX";
-  if (mkdtemp(pattern.data()) == nullptr) {
-    throw std::runtime_error("mkdtemp " + pattern + ": " + std::strerror(errno));
-  }
-  path_ = pattern;
-}
-
-ScratchDir::~ScratchDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
+bool SocketAnswers(const std::string& path) {
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  close(fd);
+  return ok;
 }
 
 std::string LoadAverage() {
@@ -161,7 +148,7 @@ Status LiveDaemon::Start(const std::string& base_url, const std::string& fetch_y
   Status ready = WaitUntil(
       &process_,
       [&] {
-        if (!CanConnect(socket_path_)) return false;
+        if (!SocketAnswers(socket_path_)) return false;
         std::string log = Log();
         size_t at = log.rfind(kMarker);
         if (at == std::string::npos) return false;

@@ -1,5 +1,5 @@
 // Pieces shared by the benchmarks that drive the real processes
-// (intake_bench, e2e_bench): a scratch folder, the built orauditd and fake
+// (intake_bench, e2e_bench, queue_bench): the built orauditd and fake
 // OpenRouter as child processes, the daemon's metrics, and the figures the
 // tables print (load average, CPU time, percentiles).
 //
@@ -18,21 +18,8 @@
 
 namespace orauditd::bench {
 
-// A fresh folder under `base`, removed with everything in it at the end.
-// Kept short: the daemon's Unix socket lives in it.
-class ScratchDir {
- public:
-  explicit ScratchDir(const std::string& base);
-  ~ScratchDir();
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-
-  const std::string& path() const { return path_; }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+// True when a client can connect to the Unix socket at `path` now.
+bool SocketAnswers(const std::string& path);
 
 // "0.52 0.61 0.70": the 1, 5 and 15 minute load averages.
 std::string LoadAverage();

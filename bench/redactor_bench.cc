@@ -7,7 +7,6 @@
 //
 // Prints tables and asserts nothing. Its databases live in a fresh folder
 // under `folder`, removed at the end.
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_figures.h"
 #include "common/canonical_json.h"
 #include "common/prompt_hash.h"
 #include "fetcher/lookup.h"
@@ -29,6 +29,8 @@
 
 namespace orauditd {
 namespace {
+
+using bench::CpuNow;
 
 constexpr size_t kBatch = 1000;
 constexpr int kRedactorCalls = 2'000'000;
@@ -57,12 +59,6 @@ double BestNsPerItem(int64_t items, const std::function<void(int64_t)>& work) {
     best = std::min(best, SecondsOf([&] { work(per_round); }));
   }
   return best * 1e9 / static_cast<double>(per_round);
-}
-
-double CpuNow() {
-  timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
 // ---- The redactor alone ------------------------------------------------------

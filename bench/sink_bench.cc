@@ -5,7 +5,6 @@
 //
 // Prints a table and asserts nothing. Every file it makes lives in a fresh
 // folder under `folder`, removed at the end.
-#include <time.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -17,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_figures.h"
 #include "storage/hash_chain.h"
 #include "storage/jsonl_files.h"
 #include "storage/jsonl_sink.h"
@@ -26,6 +26,8 @@
 
 namespace orauditd {
 namespace {
+
+using bench::CpuNow;
 
 constexpr size_t kBatch = 1000;
 
@@ -128,12 +130,6 @@ struct Timing {
   double wall = 0;
   double cpu = 0;
 };
-
-double CpuNow() {
-  timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
 
 void AddTime(Timing* total, const std::function<void()>& work) {
   auto start = std::chrono::steady_clock::now();
