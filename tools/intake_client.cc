@@ -10,22 +10,12 @@
 #include <cstring>
 #include <deque>
 
+#include "common/unique_fd.h"
+
 namespace orauditd::tools {
 namespace {
 
 constexpr size_t kMaxUnanswered = 1024;
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 }  // namespace
 
@@ -37,7 +27,7 @@ std::string DefaultSocketPath() {
 StatusOr<SubmitTotals> SubmitLines(
     const std::string& path, std::istream& in,
     const std::function<void(const std::string&, const std::string&)>& on_reply) {
-  Fd fd(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  UniqueFd fd(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (fd.get() < 0) return Status::IoError(std::string("socket: ") + std::strerror(errno));
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;

@@ -9,20 +9,10 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "common/unique_fd.h"
+
 namespace orauditd::tools {
 namespace {
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 // Reads `name{a="x",b="y"} value` (the labels are optional).
 bool ParseSample(const std::string& line, MetricSample* sample) {
@@ -79,7 +69,7 @@ StatusOr<std::string> FetchMetricsPage(const HostPort& address, int timeout_ms) 
     return Status::InvalidArgument(where + ": cannot resolve " + address.host + ": " +
                                    gai_strerror(rc));
   }
-  Fd fd(socket(found->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  UniqueFd fd(socket(found->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (fd.get() < 0) {
     freeaddrinfo(found);
     return Status::IoError(std::string("socket: ") + std::strerror(errno));
