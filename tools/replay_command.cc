@@ -119,15 +119,15 @@ class Progress {
   // The first plain line comes after one period, not at the first reply.
   Progress() : terminal_(isatty(STDERR_FILENO) == 1), last_(std::chrono::steady_clock::now()) {}
 
-  void Show(const std::string& file, const Totals& t, bool force) {
+  // `done`: the file's final count, always shown; otherwise counts so far,
+  // shown at most once a period.
+  void Show(const std::string& file, const Totals& t, bool done) {
     auto now = std::chrono::steady_clock::now();
     auto every = terminal_ ? std::chrono::milliseconds(200) : std::chrono::milliseconds(5000);
-    if (!force && now - last_ < every) return;
+    if (!done && now - last_ < every) return;
     last_ = now;
-    // `force` is a file's final count; other lines are counts so far.
-    std::string text = file + (force ? ": done, " : ": so far ") + std::to_string(t.sent) +
-                       " lines sent, " +
-                       std::to_string(t.ok - t.duplicates) + " stored, " +
+    std::string text = file + (done ? ": done, " : ": so far ") + std::to_string(t.sent) +
+                       " lines sent, " + std::to_string(t.ok - t.duplicates) + " stored, " +
                        std::to_string(t.duplicates) + " duplicates, " + std::to_string(t.refused) +
                        " refused";
     if (terminal_) {
@@ -173,7 +173,7 @@ bool ReplayFile(const std::string& socket_path, const SpoolFile& file, Totals* t
       ++mine.ok;
       if (reply.find("\"duplicate\":true") != std::string::npos) ++mine.duplicates;
     }
-    progress->Show(file.path, mine, false);
+    progress->Show(file.path, mine, /*done=*/false);
   });
   totals->sent += mine.sent;
   totals->ok += mine.ok;
@@ -185,7 +185,7 @@ bool ReplayFile(const std::string& socket_path, const SpoolFile& file, Totals* t
                  sent.status().message().c_str());
     return false;
   }
-  progress->Show(file.path, mine, true);
+  progress->Show(file.path, mine, /*done=*/true);
   progress->Clear();
   return true;
 }
