@@ -312,11 +312,13 @@ void Pipeline::StartWrite(std::vector<DurableQueue::Finished> batch) {
   writing_ = true;
   struct Job {
     std::vector<DurableQueue::Finished> batch;
+    std::vector<std::string> ids;  // every record of the batch, even one Finalize drops
     std::vector<int64_t> progress;
     Status finalized;
     SinkWrite sinks;
   };
   auto job = std::make_shared<Job>();
+  for (const auto& item : batch) job->ids.push_back(item.record.record.request_id);
   job->batch = std::move(batch);
   job->progress = sink_progress_;
   writer_.Post(
@@ -328,10 +330,11 @@ void Pipeline::StartWrite(std::vector<DurableQueue::Finished> batch) {
           job->sinks.progress = job->progress;  // nothing new reached the sinks
         }
       },
-      [this, job] { Written(job->batch, job->finalized, job->sinks); });
+      [this, job] { Written(job->batch, job->ids, job->finalized, job->sinks); });
 }
 
-void Pipeline::Written(const std::vector<DurableQueue::Finished>& batch, const Status& finalized,
+void Pipeline::Written(const std::vector<DurableQueue::Finished>& batch,
+                       const std::vector<std::string>& ids, const Status& finalized,
                        const SinkWrite& sinks) {
   writing_ = false;
   if (!finalized.ok()) {
@@ -340,11 +343,11 @@ void Pipeline::Written(const std::vector<DurableQueue::Finished>& batch, const S
     int64_t retry_at = clock_->NowMs() + kSinkRetryMs;
     for (const auto& item : batch) Retry(item.record, retry_at);
   } else {
-    for (const auto& item : batch) {
-      ++counters_.rows_by_meta_status[item.row.meta_status];
-      busy_ids_.erase(item.record.record.request_id);
-    }
+    for (const auto& item : batch) ++counters_.rows_by_meta_status[item.row.meta_status];
   }
+  // Also the records Finalize dropped for a lease they no longer held: one
+  // left busy would be skipped by every later TakeDue.
+  for (const std::string& id : ids) busy_ids_.erase(id);
   sink_progress_ = sinks.progress;
   for (const auto& [name, rows] : sinks.rows_by_sink) counters_.rows_by_sink[name] += rows;
   counters_.sink_errors += sinks.errors;

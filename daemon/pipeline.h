@@ -109,7 +109,8 @@ class Pipeline {
 
   void FlushFinished();
   void StartWrite(std::vector<DurableQueue::Finished> batch);
-  void Written(const std::vector<DurableQueue::Finished>& batch, const Status& finalized,
+  void Written(const std::vector<DurableQueue::Finished>& batch,
+               const std::vector<std::string>& ids, const Status& finalized,
                const SinkWrite& sinks);
   // `fresh`: rows just finalized on this thread, still in memory; when the
   // sinks are caught up to them they are written as they are, not read back
