@@ -49,8 +49,10 @@ Status Pipeline::Start() {
   uv_timer_init(loop_, &sink_retry_timer_);
   uv_timer_init(loop_, &drain_timer_);
   uv_check_init(loop_, &check_);
-  timer_.data = sink_retry_timer_.data = drain_timer_.data = check_.data = this;
-  open_handles_ = 5;  // four uv handles and the writer thread
+  uv_idle_init(loop_, &no_wait_);
+  timer_.data = sink_retry_timer_.data = drain_timer_.data = this;
+  check_.data = no_wait_.data = this;
+  open_handles_ = 6;  // five uv handles and the writer thread
   uv_check_start(&check_, &Pipeline::OnCheck);
   // The check handle must not keep the loop alive on its own.
   uv_unref(reinterpret_cast<uv_handle_t*>(&check_));
@@ -87,8 +89,16 @@ void Pipeline::KeysReloaded() {
 
 void Pipeline::OnTimer(uv_timer_t* timer) { static_cast<Pipeline*>(timer->data)->RunDue(); }
 
+void Pipeline::CheckSoon() {
+  // An answer or a finished row can arrive in the timer phase (curl's timer
+  // ran the transfer). Without an active idle handle the loop would then
+  // block in its poll, possibly for seconds, before the check runs.
+  if (!stopping_) uv_idle_start(&no_wait_, [](uv_idle_t*) {});
+}
+
 void Pipeline::OnCheck(uv_check_t* check) {
   auto* self = static_cast<Pipeline*>(check->data);
+  uv_idle_stop(&self->no_wait_);
   if (self->slots_freed_) {
     self->slots_freed_ = false;
     self->RunDue();
@@ -192,6 +202,7 @@ void Pipeline::Dispatch(QueuedRecord queued, int64_t now_ms) {
       MaybeFinishStop();
     } else {
       slots_freed_ = true;
+      CheckSoon();
     }
   });
 }
@@ -299,6 +310,7 @@ void Pipeline::Finish(QueuedRecord queued, std::optional<Generation> generation,
   }
   busy_ids_.insert(queued.record.request_id);
   finished_.push_back({std::move(queued), std::move(row)});
+  CheckSoon();
 }
 
 void Pipeline::FlushFinished() {
@@ -460,6 +472,7 @@ void Pipeline::CloseHandles() {
   uv_close(reinterpret_cast<uv_handle_t*>(&sink_retry_timer_), on_close);
   uv_close(reinterpret_cast<uv_handle_t*>(&drain_timer_), on_close);
   uv_close(reinterpret_cast<uv_handle_t*>(&check_), on_close);
+  uv_close(reinterpret_cast<uv_handle_t*>(&no_wait_), on_close);
   writer_.Close([this] {
     if (--open_handles_ == 0 && stopped_) {
       auto done = std::move(stopped_);

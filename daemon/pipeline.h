@@ -91,6 +91,8 @@ class Pipeline {
   static void OnDrainTimeout(uv_timer_t* timer);
 
   void RunDue();
+  // Makes sure the check handle runs soon, without waiting for a socket.
+  void CheckSoon();
   void ArmTimer();
   void Dispatch(QueuedRecord queued, int64_t now_ms);
   void OnAnswer(QueuedRecord queued, const HttpResponse& response);
@@ -135,6 +137,7 @@ class Pipeline {
   uv_timer_t sink_retry_timer_;
   uv_timer_t drain_timer_;
   uv_check_t check_;
+  uv_idle_t no_wait_;  // active while the check has work: keeps the poll from blocking
   int open_handles_ = 0;
 
   size_t in_flight_ = 0;
