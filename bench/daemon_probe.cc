@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "bench/live_daemon.h"
+#include "common/unix_socket_probe.h"
 
 namespace orauditd::bench {
 
@@ -35,7 +36,7 @@ StatusOr<double> StartAndTimeSocket(testing::Subprocess* daemon, const std::stri
   if (!started.ok()) return started;
   auto deadline = start + limit;
   while (std::chrono::steady_clock::now() < deadline) {
-    if (SocketAnswers(socket)) {
+    if (ProbeUnixSocket(socket).ok()) {
       return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     }
     if (daemon->Wait(std::chrono::milliseconds(0)).ok()) {

@@ -1,13 +1,10 @@
 #include "bench/live_daemon.h"
 
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -16,6 +13,7 @@
 #include <thread>
 
 #include "common/host_port.h"
+#include "common/unix_socket_probe.h"
 #include "tools/metrics_client.h"
 
 namespace orauditd::bench {
@@ -43,17 +41,6 @@ Status WaitUntil(testing::Subprocess* process, const std::function<bool()>& read
 }
 
 }  // namespace
-
-bool SocketAnswers(const std::string& path) {
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
-  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  close(fd);
-  return ok;
-}
 
 std::string LoadAverage() {
   std::string text = ReadFile("/proc/loadavg");
@@ -148,7 +135,7 @@ Status LiveDaemon::Start(const std::string& base_url, const std::string& fetch_y
   Status ready = WaitUntil(
       &process_,
       [&] {
-        if (!SocketAnswers(socket_path_)) return false;
+        if (!ProbeUnixSocket(socket_path_).ok()) return false;
         std::string log = Log();
         size_t at = log.rfind(kMarker);
         if (at == std::string::npos) return false;

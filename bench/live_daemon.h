@@ -18,9 +18,6 @@
 
 namespace orauditd::bench {
 
-// True when a client can connect to the Unix socket at `path` now.
-bool SocketAnswers(const std::string& path);
-
 // "0.52 0.61 0.70": the 1, 5 and 15 minute load averages.
 std::string LoadAverage();
 

@@ -14,6 +14,7 @@
 
 #include "common/json_writer.h"
 #include "common/ulid.h"
+#include "common/unix_socket_probe.h"
 
 namespace orauditd {
 namespace {
@@ -326,22 +327,6 @@ SocketServer::~SocketServer() {
   for (const auto& connection : connections_) connection->Detach();
 }
 
-namespace {
-
-// True when something accepts connections on `path` right now.
-bool SocketIsLive(const std::string& path) {
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
-  bool live = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  close(fd);
-  return live;
-}
-
-}  // namespace
-
 Status SocketServer::Listen() {
   const std::string& path = options_.path;
   if (path.size() >= sizeof(sockaddr_un::sun_path)) {
@@ -358,7 +343,7 @@ Status SocketServer::Listen() {
     if (!S_ISSOCK(st.st_mode)) {
       return Status::FailedPrecondition("socket " + path + ": exists and is not a socket");
     }
-    if (SocketIsLive(path)) {
+    if (ProbeUnixSocket(path).ok()) {
       return Status::FailedPrecondition("socket " + path +
                                         ": another process is listening on it");
     }

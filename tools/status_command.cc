@@ -2,17 +2,13 @@
 // Reads the daemon's metrics page and shows its figures for a person: queue
 // depth, oldest pending age, lookups in flight, outcomes, sink lag, parked
 // keys. Exit 0, 1 when the daemon cannot be reached, 2 on a usage error.
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <string>
 
+#include "common/unix_socket_probe.h"
 #include "tools/commands.h"
 #include "tools/intake_client.h"
 #include "tools/metrics_client.h"
@@ -74,20 +70,6 @@ std::string Loopback(const HostPort& address) {
   if (ask.host == "0.0.0.0") ask.host = "127.0.0.1";
   if (ask.host == "::") ask.host = "::1";
   return ask.ToString();
-}
-
-// Connects and leaves at once: says whether intake would take a client.
-Status ProbeSocket(const std::string& path) {
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return Status::IoError(std::strerror(errno));
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
-  int rc = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  int error = errno;
-  close(fd);
-  if (rc != 0) return Status::Unavailable(std::strerror(error));
-  return Status::Ok();
 }
 
 }  // namespace
@@ -153,7 +135,7 @@ int RunStatus(const Args& args) {
   StatusContext context;
   context.metrics_address = asked;
   context.socket_path = targets.socket;
-  Status probe = ProbeSocket(targets.socket);
+  Status probe = ProbeUnixSocket(targets.socket);
   context.socket_reachable = probe.ok();
   context.socket_error = probe.message();
   context.now_s = std::chrono::duration_cast<std::chrono::seconds>(

@@ -52,13 +52,9 @@ class PipelineTest : public ::testing::Test {
   }
 
   SqlRow RowFor(const std::string& request_id) {
-    auto rows = harness_.Query("SELECT * FROM audit_log WHERE request_id = '" + request_id + "'");
-    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
-    if (!rows.ok() || rows->size() != 1) {
-      ADD_FAILURE() << "no single row for " << request_id;
-      return {};
-    }
-    return (*rows)[0];
+    auto row = harness_.RowFor(request_id);
+    EXPECT_TRUE(row.ok()) << row.status().ToString();
+    return row.ok() ? *row : SqlRow{};
   }
 
   DaemonHarness harness_;

@@ -177,6 +177,16 @@ StatusOr<std::vector<SqlRow>> DaemonHarness::Query(const std::string& sql) const
   return QuerySqlite(db_path_, sql);
 }
 
+StatusOr<SqlRow> DaemonHarness::RowFor(const std::string& request_id) const {
+  auto rows = Query("SELECT * FROM audit_log WHERE request_id = '" + request_id + "'");
+  if (!rows.ok()) return rows.status();
+  if (rows->size() != 1) {
+    return Status::NotFound("no single row for " + request_id + ": " +
+                            std::to_string(rows->size()) + " rows");
+  }
+  return std::move((*rows)[0]);
+}
+
 std::string DaemonHarness::DaemonLog() const { return ReadFile(dir_.File("daemon.log")); }
 
 StatusOr<std::string> DaemonHarness::MetricsAddress(std::chrono::milliseconds timeout) const {

@@ -60,6 +60,8 @@ class DaemonHarness {
   // Polls until audit_log has at least `count` rows.
   Status WaitForRows(int64_t count, std::chrono::milliseconds timeout = std::chrono::seconds(30));
   StatusOr<std::vector<SqlRow>> Query(const std::string& sql) const;
+  // The one audit_log row of `request_id`; an error if there is none or more.
+  StatusOr<SqlRow> RowFor(const std::string& request_id) const;
 
   std::string DaemonLog() const;
   // The metrics address this run logged ("127.0.0.1:40123"), and its page.
