@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "queue/row_builder.h"
+#include "storage/redactor.h"
 
 namespace orauditd {
 namespace {
@@ -215,13 +216,13 @@ void Pipeline::NoteKeyEffects(const QueuedRecord& queued, const LookupResult& re
       if (parked_keys_.insert(key).second) {
         spdlog::error("key {}: generation endpoint refused it ({}); parking its lookups "
                       "until a reload (SIGHUP), record {}",
-                      key, result.detail, queued.record.request_id);
+                      key, Redacted(result.detail), queued.record.request_id);
       }
       break;
     case LookupClass::kNoCredits:
       if (paused_until_[key] <= now_ms) {
         spdlog::error("key {}: out of credits ({}); pausing its lookups for {} ms",
-                      key, result.detail, policy_->config().backoff_max_ms);
+                      key, Redacted(result.detail), policy_->config().backoff_max_ms);
       }
       paused_until_[key] = now_ms + policy_->config().backoff_max_ms;
       break;
@@ -229,7 +230,7 @@ void Pipeline::NoteKeyEffects(const QueuedRecord& queued, const LookupResult& re
       if (!misconfigured_) {
         spdlog::error("generation endpoint answered an HTML 404 ({}): check "
                       "openrouter.base_url; parking lookups until a reload, record {}",
-                      result.detail, queued.record.request_id);
+                      Redacted(result.detail), queued.record.request_id);
       }
       misconfigured_ = true;
       break;
@@ -264,8 +265,10 @@ void Pipeline::OnAnswer(QueuedRecord queued, const HttpResponse& response) {
       Park(std::move(queued), now, result.detail);
       return;
     case RetryDecision::Action::kRetry:
-      spdlog::debug("record {}: {} (attempt {}), next lookup in {} ms", id, result.detail,
-                    queued.attempts, decision.due_ms - now);
+      if (spdlog::should_log(spdlog::level::debug)) {
+        spdlog::debug("record {}: {} (attempt {}), next lookup in {} ms", id,
+                      Redacted(result.detail), queued.attempts, decision.due_ms - now);
+      }
       queued.last_error = result.detail;
       if (result.cls == LookupClass::kCostMissing && result.generation) {
         queued.partial_generation_json = result.generation->data_json;
@@ -305,8 +308,10 @@ void Pipeline::Finish(QueuedRecord queued, std::optional<Generation> generation,
     spdlog::debug("record {}: {} after {} lookups", queued.record.request_id, meta_status,
                   queued.attempts);
   } else {
+    // The row's copy has been through the redactor; the raw text may carry
+    // an e-mail address or a phone number from the answer's body.
     spdlog::warn("record {}: finished as {}: {}", queued.record.request_id, meta_status,
-                 meta_error);
+                 row.meta_error.value_or(""));
   }
   busy_ids_.insert(queued.record.request_id);
   finished_.push_back({std::move(queued), std::move(row)});

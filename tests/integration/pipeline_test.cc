@@ -175,6 +175,30 @@ TEST(PipelineAuthTest, RejectedKeyEndsAuthFailedAtTheWindowsEnd) {
       << "the key never reaches the log";
 }
 
+// An error message in the answer's body can name a person. The row and the
+// warning line that reports the failed lookup carry it only redacted.
+TEST(PipelineFailureTest, ErrorMessageIsRedactedInTheRowAndTheLog) {
+  DaemonHarness harness;
+  ASSERT_TRUE(harness.StartFake(R"({
+    "gen-1764860010-errorNamesAPerson010": {"steps": [{"kind": "custom", "status": 200,
+      "body": "{\"error\":{\"code\":400,\"message\":\"no access for jane.doe@example.com\"}}"}]}
+  })").ok());
+  ASSERT_TRUE(harness.StartDaemon().ok());
+  ASSERT_TRUE(harness.Submit({Record("f-1", "gen-1764860010-errorNamesAPerson010")}).ok());
+  ASSERT_TRUE(harness.WaitForRows(1).ok()) << harness.DaemonLog();
+
+  auto row = harness.RowFor("f-1");
+  ASSERT_TRUE(row.ok()) << row.status().ToString();
+  EXPECT_EQ((*row)["meta_status"], "failed");
+  EXPECT_EQ((*row)["meta_error"], "HTTP 200 with an error body: no access for [email] (code 400)");
+  std::string log = harness.DaemonLog();
+  EXPECT_NE(log.find("record f-1: finished as failed: HTTP 200 with an error body: no access "
+                     "for [email]"),
+            std::string::npos)
+      << log;
+  EXPECT_EQ(log.find("jane.doe"), std::string::npos) << log;
+}
+
 }  // namespace
 }  // namespace orauditd::testing
 
