@@ -332,6 +332,7 @@ void Pipeline::StartWrite(std::vector<DurableQueue::Finished> batch) {
     std::vector<std::string> ids;  // every record of the batch, even one Finalize drops
     std::vector<int64_t> progress;
     Status finalized;
+    std::map<std::string, uint64_t> rows_by_meta_status;
     SinkWrite sinks;
   };
   auto job = std::make_shared<Job>();
@@ -341,17 +342,28 @@ void Pipeline::StartWrite(std::vector<DurableQueue::Finished> batch) {
   writer_.Post(
       [this, job] {
         job->finalized = queue_->Finalize(&job->batch);
-        if (job->finalized.ok()) {
-          job->sinks = WriteSinks(job->progress, &job->batch);
-        } else {
+        if (!job->finalized.ok()) {
           job->sinks.progress = job->progress;  // nothing new reached the sinks
+          return;
         }
+        // The sealed rows move on to the sinks; the batch keeps the records,
+        // which only a failed Finalize needs again.
+        std::vector<Row> rows;
+        rows.reserve(job->batch.size());
+        for (auto& item : job->batch) {
+          ++job->rows_by_meta_status[item.row.meta_status];
+          rows.push_back(std::move(item.row));
+        }
+        job->sinks = WriteSinks(job->progress, &rows);
       },
-      [this, job] { Written(job->batch, job->ids, job->finalized, job->sinks); });
+      [this, job] {
+        Written(job->batch, job->ids, job->finalized, job->rows_by_meta_status, job->sinks);
+      });
 }
 
 void Pipeline::Written(const std::vector<DurableQueue::Finished>& batch,
                        const std::vector<std::string>& ids, const Status& finalized,
+                       const std::map<std::string, uint64_t>& rows_by_meta_status,
                        const SinkWrite& sinks) {
   writing_ = false;
   if (!finalized.ok()) {
@@ -359,8 +371,9 @@ void Pipeline::Written(const std::vector<DurableQueue::Finished>& batch,
     spdlog::error("queue: finalizing {} rows failed: {}", batch.size(), finalized.ToString());
     int64_t retry_at = clock_->NowMs() + kSinkRetryMs;
     for (const auto& item : batch) Retry(item.record, retry_at);
-  } else {
-    for (const auto& item : batch) ++counters_.rows_by_meta_status[item.row.meta_status];
+  }
+  for (const auto& [status, rows] : rows_by_meta_status) {
+    counters_.rows_by_meta_status[status] += rows;
   }
   // Also the records Finalize dropped for a lease they no longer held: one
   // left busy would be skipped by every later TakeDue.
@@ -380,7 +393,7 @@ void Pipeline::Written(const std::vector<DurableQueue::Finished>& batch,
 // Runs on the writer thread (or on the loop before the writer starts): it
 // touches only the queue's outbox, the sinks and its own arguments.
 Pipeline::SinkWrite Pipeline::WriteSinks(std::vector<int64_t> progress,
-                                         const std::vector<DurableQueue::Finished>* fresh) {
+                                         std::vector<Row>* fresh) {
   SinkWrite result;
   result.progress = std::move(progress);
   if (sinks_.empty()) return result;
@@ -391,8 +404,8 @@ Pipeline::SinkWrite Pipeline::WriteSinks(std::vector<int64_t> progress,
     int64_t floor = *std::min_element(done.begin(), done.end());
     if (floor >= target) break;
     StatusOr<std::vector<Row>> rows = std::vector<Row>();
-    if (fresh != nullptr && !fresh->empty() && fresh->front().row.seq == floor + 1) {
-      for (const DurableQueue::Finished& item : *fresh) rows->push_back(item.row);
+    if (fresh != nullptr && !fresh->empty() && fresh->front().seq == floor + 1) {
+      rows->swap(*fresh);
     } else {
       rows = queue_->RowsAfter(floor, kSinkBatchRows);
     }
@@ -406,20 +419,19 @@ Pipeline::SinkWrite Pipeline::WriteSinks(std::vector<int64_t> progress,
 
     for (size_t i = 0; i < sinks_.size(); ++i) {
       if (done[i] >= rows->back().seq) continue;
-      std::vector<Row> pending;
-      for (const Row& row : *rows) {
-        if (row.seq > done[i]) pending.push_back(row);
-      }
-      Status s = sinks_[i]->Write(pending);
+      // A sink skips the rows it already holds; the others are new to it.
+      auto written = std::count_if(rows->begin(), rows->end(),
+                                   [&](const Row& row) { return row.seq > done[i]; });
+      Status s = sinks_[i]->Write(*rows);
       if (!s.ok()) {
         ++result.errors;
         spdlog::error("sink {}: write of seq {}..{} failed, will retry: {}", sinks_[i]->name(),
-                      pending.front().seq, pending.back().seq, s.ToString());
+                      std::max(done[i] + 1, rows->front().seq), rows->back().seq, s.ToString());
         result.failed = true;
         continue;
       }
-      result.rows_by_sink[sinks_[i]->name()] += pending.size();
-      done[i] = pending.back().seq;
+      result.rows_by_sink[sinks_[i]->name()] += static_cast<uint64_t>(written);
+      done[i] = rows->back().seq;
     }
   }
 

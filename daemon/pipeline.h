@@ -113,12 +113,12 @@ class Pipeline {
   void StartWrite(std::vector<DurableQueue::Finished> batch);
   void Written(const std::vector<DurableQueue::Finished>& batch,
                const std::vector<std::string>& ids, const Status& finalized,
+               const std::map<std::string, uint64_t>& rows_by_meta_status,
                const SinkWrite& sinks);
-  // `fresh`: rows just finalized on this thread, still in memory; when the
-  // sinks are caught up to them they are written as they are, not read back
-  // from the outbox.
-  SinkWrite WriteSinks(std::vector<int64_t> progress,
-                       const std::vector<DurableQueue::Finished>* fresh = nullptr);
+  // `fresh`: rows just finalized on this thread, in seq order; when the
+  // sinks are caught up to them they are taken from there (moved, not
+  // copied) instead of being read back from the outbox.
+  SinkWrite WriteSinks(std::vector<int64_t> progress, std::vector<Row>* fresh = nullptr);
   bool Busy(const std::string& request_id) const { return busy_ids_.count(request_id) > 0; }
   void MaybeFinishStop();
   void CloseHandles();
