@@ -94,7 +94,15 @@ void Reload(Runtime* rt) {
   rt->config.keys = fresh->keys;
   rt->config.log_level = fresh->log_level;
   spdlog::set_level(spdlog::level::from_str(fresh->log_level));
-  spdlog::info("reload: config {} read again (keys, log level)", rt->config_path);
+  spdlog::info("reload: config {} read again (keys, log level, openrouter.base_url; "
+               "other settings take a restart)",
+               rt->config_path);
+  if (fresh->base_url != rt->config.base_url) {
+    // An HTML 404 parks every lookup and asks for this very fix.
+    spdlog::info("reload: openrouter.base_url is now {}", fresh->base_url);
+    rt->config.base_url = fresh->base_url;
+    rt->pipeline->SetBaseUrl(fresh->base_url);
+  }
   LoadKeys(rt);
   rt->pipeline->KeysReloaded();
 }
@@ -263,7 +271,10 @@ int RunDaemon(const Config& config, const std::string& config_path) {
   uv_run(&rt.loop, UV_RUN_DEFAULT);
   int closed = uv_loop_close(&rt.loop);
   if (closed != 0) spdlog::warn("shutdown: event loop still had open handles");
-  spdlog::info("shutdown complete: {} rows written in total", (*queue)->last_seq());
+  PendingStats::Snapshot pending = (*queue)->Pending();
+  spdlog::info("shutdown complete: {} rows written in total; {}{} records wait in the queue "
+               "for the next start",
+               (*queue)->last_seq(), pending.counting ? "at least " : "", pending.records);
   return kExitOk;
 }
 

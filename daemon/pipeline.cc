@@ -21,6 +21,10 @@ std::optional<Generation> PartialGeneration(const QueuedRecord& queued) {
   return std::move(*parsed);
 }
 
+std::string NoSecret(const std::string& key) {
+  return "key " + key + " is not configured or has no secret";
+}
+
 }  // namespace
 
 Pipeline::Pipeline(uv_loop_t* loop, Clock* clock, DurableQueue* queue, HttpClient* http,
@@ -159,17 +163,23 @@ void Pipeline::Dispatch(QueuedRecord queued, int64_t now_ms) {
   }
 
   const std::string* secret = keys_->Secret(record.key);
-  bool key_blocked = misconfigured_ || parked_keys_.count(record.key) || secret == nullptr;
+  if (secret == nullptr && parked_keys_.insert(record.key).second) {
+    // A key the config does not name, or whose secret could not be read,
+    // is parked like a refused one: status and the key metrics show it.
+    spdlog::error("key {}: not configured or its secret is not set; parking its lookups "
+                  "until a reload (SIGHUP), record {}",
+                  record.key, record.request_id);
+  }
+  bool key_blocked = misconfigured_ || parked_keys_.count(record.key) > 0;
   if (key_blocked && now_ms < policy_->Deadline(queued)) {
-    std::string why = secret == nullptr ? "key " + record.key + " is not configured"
+    std::string why = secret == nullptr ? NoSecret(record.key)
                                         : "lookups with key " + record.key + " are parked";
     if (misconfigured_) why = "generation endpoint misconfigured (HTML 404)";
     Park(std::move(queued), now_ms, why);
     return;
   }
   if (secret == nullptr) {
-    std::string why = "key " + record.key + " is not configured";
-    Finish(std::move(queued), std::nullopt, "auth_failed", why);
+    Finish(std::move(queued), std::nullopt, "auth_failed", NoSecret(record.key));
     return;
   }
 

@@ -72,6 +72,9 @@ class Pipeline {
   // Keys were reloaded: parked keys get another chance.
   void KeysReloaded();
 
+  // The next lookups go to `base_url` (a reload that corrected it).
+  void SetBaseUrl(std::string base_url) { options_.base_url = std::move(base_url); }
+
   // Stops taking records, lets lookups in flight finish (aborting them after
   // drain_timeout_ms), writes what finished, closes its handles, then runs
   // `done`.

@@ -189,5 +189,29 @@ TEST(MetricsParkedKeyTest, ARefusedKeyIsShownParkedByName) {
   EXPECT_EQ(page.find("sk-or-v1"), std::string::npos);
 }
 
+// A key whose secret is not set parks its records just as a refused key
+// does, and is shown parked by name where an operator looks.
+TEST(MetricsParkedKeyTest, AKeyWithoutASecretIsShownParkedByName) {
+  DaemonHarness harness;
+  ASSERT_TRUE(harness.StartFake("{}").ok());
+  harness.EnableMetrics();
+  ASSERT_TRUE(harness.StartDaemon("", /*api_key=*/"").ok());
+  ASSERT_TRUE(harness.Submit({Record("n-1", "gen-1764861004-anyId0000000000005")}).ok());
+  std::string page;
+  for (int i = 0; i < 200 && Value(page, "orauditd_keys_parked") < 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto scraped = harness.ScrapeMetrics();
+    ASSERT_TRUE(scraped.ok()) << scraped.status().ToString();
+    page = *scraped;
+  }
+  EXPECT_EQ(Value(page, "orauditd_keys_parked"), 1) << page;
+  EXPECT_EQ(Value(page, "orauditd_key_parked", {{"key", "default"}}), 1);
+  EXPECT_GE(Value(page, "orauditd_records_parked_total"), 1);
+  EXPECT_EQ(Value(page, "orauditd_fetch_attempts_total"), 0) << "no lookup without a secret";
+  EXPECT_NE(harness.DaemonLog().find("key default: not configured or its secret is not set"),
+            std::string::npos)
+      << harness.DaemonLog();
+}
+
 }  // namespace
 }  // namespace orauditd::testing

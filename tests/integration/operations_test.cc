@@ -114,6 +114,30 @@ TEST_F(OperationsTest, SighupWithABadConfigKeepsTheRunningOneAndAGoodOneIsTaken)
   EXPECT_TRUE(stopped->Success()) << stopped->ToString();
 }
 
+// An HTML 404 means openrouter.base_url is wrong; the log asks for a fix and
+// a reload, and the reload must then use the corrected address.
+TEST_F(OperationsTest, SighupTakesACorrectedBaseUrlAndParkedRecordsResolve) {
+  ASSERT_TRUE(harness_.StartDaemon().ok());
+  std::string good = ReadFile(harness_.config_path());
+  std::string wrong = good;
+  size_t at = wrong.find("/api/v1");
+  ASSERT_NE(at, std::string::npos);
+  wrong.replace(at, 7, "/v1");
+  WriteFile(harness_.config_path(), wrong);
+  ASSERT_TRUE(harness_.daemon().Kill(SIGHUP).ok());
+  ASSERT_TRUE(WaitForLog(harness_, "openrouter.base_url is now")) << harness_.DaemonLog();
+
+  ASSERT_TRUE(harness_.Submit({Record("u-1", "gen-1764863002-operationsResolved03")}).ok());
+  ASSERT_TRUE(WaitForLog(harness_, "answered an HTML 404")) << harness_.DaemonLog();
+
+  WriteFile(harness_.config_path(), good);
+  ASSERT_TRUE(harness_.daemon().Kill(SIGHUP).ok());
+  ASSERT_TRUE(harness_.WaitForRows(1).ok()) << harness_.DaemonLog();
+  auto row = harness_.RowFor("u-1");
+  ASSERT_TRUE(row.ok()) << row.status().ToString();
+  EXPECT_EQ((*row)["meta_status"], "resolved") << harness_.DaemonLog();
+}
+
 TEST_F(OperationsTest, SigintDrainsAndExitsZeroAsSigtermDoes) {
   ASSERT_TRUE(harness_.StartDaemon().ok());
   ASSERT_TRUE(harness_.Submit({Record("i-1", "gen-1764863000-operationsResolved01")}).ok());
