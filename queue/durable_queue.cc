@@ -208,6 +208,18 @@ std::vector<EnqueueResult> DurableQueue::Enqueue(std::vector<QueuedRecord> recor
   std::unordered_map<std::string, std::string> batch_gen;
   rocksdb::ReadOptions read;
 
+  // A resend is acknowledged as a duplicate and the first copy stands. One
+  // that names a generation never seen is not the same call resent: say so.
+  auto note_resend = [&](const QueuedRecord& q, const std::string& first_id) {
+    if (!q.record.generation_id) return;
+    const std::string& gen_id = *q.record.generation_id;
+    std::string owner;
+    if (batch_gen.count(gen_id) > 0 || db_->Get(read, gen_, gen_id, &owner).ok()) return;
+    spdlog::warn("record {}: sent again with generation_id {}, which it did not have; "
+                 "the first copy stands and this one is acknowledged as a duplicate",
+                 first_id, gen_id);
+  };
+
   for (size_t i = 0; i < records.size(); ++i) {
     QueuedRecord& q = records[i];
     EnqueueResult& result = results[i];
@@ -217,12 +229,14 @@ std::vector<EnqueueResult> DurableQueue::Enqueue(std::vector<QueuedRecord> recor
     if (auto it = batch_dedup.find(q.record.dedup_key); it != batch_dedup.end()) {
       result.request_id = it->second;
       result.duplicate = true;
+      note_resend(q, it->second);
       continue;
     }
     rocksdb::Status s = db_->Get(read, dedup_, q.record.dedup_key, &existing);
     if (s.ok()) {
       result.request_id = existing;
       result.duplicate = true;
+      note_resend(q, existing);
       continue;
     }
     if (!s.IsNotFound()) {

@@ -141,6 +141,26 @@ TEST_F(PipelineTest, ResentRecordIsADuplicateWithNoSecondRow) {
   EXPECT_EQ(*count, "1");
 }
 
+// The same request_id with another generation is not the same call resent;
+// it is still a duplicate (the first copy stands), but the log says so.
+TEST_F(PipelineTest, ResendWithAnotherGenerationIdIsADuplicateAndLogged) {
+  ASSERT_TRUE(harness_.Submit({Record("dup-2", "gen-1764860000-resolvedAtOnce000001")}).ok());
+  ASSERT_TRUE(harness_.WaitForRows(1).ok());
+  auto same = harness_.Submit({Record("dup-2", "gen-1764860000-resolvedAtOnce000001")});
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(harness_.DaemonLog().find("sent again with generation_id"), std::string::npos);
+
+  auto other = harness_.Submit({Record("dup-2", "gen-1764860009-notTheFirstOnes0009")});
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ((*other)[0].reply, R"({"ok":true,"id":"dup-2","duplicate":true})");
+  EXPECT_NE(harness_.DaemonLog().find("record dup-2: sent again with generation_id "
+                                      "gen-1764860009-notTheFirstOnes0009, which it did not have"),
+            std::string::npos)
+      << harness_.DaemonLog();
+  auto count = QueryScalar(harness_.db_path(), "SELECT COUNT(*) FROM audit_log");
+  EXPECT_EQ(*count, "1");
+}
+
 TEST_F(PipelineTest, SigtermExitsZeroAndARestartKeepsGoing) {
   auto replies = harness_.Submit({Record("t-1", "gen-1764860001-notFoundTwice0000002")});
   ASSERT_TRUE(replies.ok());
