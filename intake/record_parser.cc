@@ -465,6 +465,14 @@ Status DescribeJsonError(simdjson::error_code code, std::string_view line,
       return Refuse("line", "a string holds an unescaped control character");
     case simdjson::EMPTY:
       return Refuse("line", "no JSON object");
+    // simdjson names these after its own tokens; say what the writer did.
+    case simdjson::T_ATOM_ERROR:
+    case simdjson::F_ATOM_ERROR:
+    case simdjson::N_ATOM_ERROR:
+      return Refuse("line",
+                    "malformed JSON (a bare word: only true, false and null go unquoted)");
+    case simdjson::UNCLOSED_STRING:
+      return Refuse("line", "malformed JSON (a string without its closing quote)");
     default:
       return Refuse("line", std::string("malformed JSON (") + simdjson::error_message(code) + ")");
   }

@@ -280,8 +280,14 @@ class SocketServer::Connection : public std::enable_shared_from_this<Connection>
                    "{} byte partial line",
                    pid_.value_or(-1), bytes);
       inbox_.clear();
+      std::string why = "line: incomplete (no newline before the connection was closed)";
+      if (discarding_) {
+        // Both are true; the size is the one that a resend cannot cure.
+        why = "line: " + std::to_string(bytes) + " bytes exceeds intake.max_line_bytes (" +
+              std::to_string(server_->options_.limits.max_line_bytes) + ") and is incomplete";
+      }
       discarding_ = false;
-      Refuse("line: incomplete (no newline before the connection was closed)");
+      Refuse(why);
     }
     MaybeClose();
   }

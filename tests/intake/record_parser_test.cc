@@ -696,6 +696,12 @@ TEST_F(RecordParserTest, RefusesMalformedJson) {
             "line: a string has a bad escape or a lone surrogate");
   EXPECT_EQ(Refusal(WithGen("\"app\":\"a\tb\"")),
             "line: a string holds an unescaped control character");
+  EXPECT_EQ(Refusal(R"({"generation_id":"gen-1","app":nope})"),
+            "line: malformed JSON (a bare word: only true, false and null go unquoted)");
+  EXPECT_EQ(Refusal(R"({"generation_id":"gen-1","app":tru})"),
+            "line: malformed JSON (a bare word: only true, false and null go unquoted)");
+  EXPECT_EQ(Refusal(R"({"generation_id":"gen-1","app":"x})"),
+            "line: malformed JSON (a string without its closing quote)");
   EXPECT_EQ(Refusal(""), "line: no JSON object");
   EXPECT_EQ(Refusal("   "), "line: no JSON object");
   EXPECT_EQ(Refusal(WithGen(R"("prompt_tokens":012)")),

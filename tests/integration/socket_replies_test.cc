@@ -1,12 +1,19 @@
 // Replies over the socket are written one write per commit batch and
 // connection (not one per line); whatever the batching, every line still
 // gets exactly its own reply, in order: accepted, refused and duplicate
-// lines mixed, from clients that stream thousands of lines at once.
-#include <gtest/gtest.h>
+// lines mixed, from clients that stream thousands of lines at once; and a
+// last line cut short by the client's close is refused with a reason.
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
 
+#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "tests/support/daemon_harness.h"
 
@@ -67,6 +74,64 @@ TEST(SocketRepliesTest, EveryLineGetsItsOwnReplyInOrderAcrossBatches) {
       }
     }
   }
+}
+
+// Writes `bytes`, closes the writing half and reads every reply line until
+// the daemon closes the connection.
+std::vector<std::string> SendAndHalfClose(const std::string& socket_path,
+                                          const std::string& bytes) {
+  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::strncpy(address.sun_path, socket_path.c_str(), sizeof(address.sun_path) - 1);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+    close(fd);
+    return {"connect failed"};
+  }
+  timeval timeout{10, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+  for (size_t sent = 0; sent < bytes.size();) {
+    ssize_t n = write(fd, bytes.data() + sent, bytes.size() - sent);
+    if (n <= 0) break;
+    sent += static_cast<size_t>(n);
+  }
+  shutdown(fd, SHUT_WR);
+  std::string received;
+  char buffer[4096];
+  for (ssize_t n; (n = read(fd, buffer, sizeof(buffer))) > 0;) received.append(buffer, n);
+  close(fd);
+
+  std::vector<std::string> lines;
+  for (size_t at = 0, end; (end = received.find('\n', at)) != std::string::npos; at = end + 1) {
+    lines.push_back(received.substr(at, end - at));
+  }
+  return lines;
+}
+
+// A last line without its newline is refused with a reason; the complete
+// line before it is stored. An over-long partial line is refused for its
+// size, the problem a resend alone would not cure.
+TEST(SocketRepliesTest, APartialLastLineIsRefusedAndTheCompleteOneStored) {
+  DaemonHarness harness;
+  ASSERT_TRUE(harness.StartFake("{}").ok());
+  ASSERT_TRUE(harness.StartDaemon("intake:\n  max_line_bytes: 4096\n").ok());
+
+  std::vector<std::string> replies = SendAndHalfClose(
+      harness.socket_path(),
+      R"({"request_id":"p-1","status":"error"})" "\n" R"({"request_id":"p-2","sta)");
+  ASSERT_EQ(replies.size(), 2u);
+  EXPECT_EQ(replies[0], R"({"ok":true,"id":"p-1"})");
+  EXPECT_EQ(replies[1],
+            R"x({"ok":false,"error":"line: incomplete (no newline before the connection )x"
+            R"x(was closed)"})x");
+
+  replies = SendAndHalfClose(harness.socket_path(), std::string(5000, 'x'));
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_EQ(replies[0], R"x({"ok":false,"error":"line: 5000 bytes exceeds )x"
+                        R"x(intake.max_line_bytes (4096) and is incomplete"})x");
+  EXPECT_NE(harness.DaemonLog().find("closed its connection inside a line"), std::string::npos)
+      << harness.DaemonLog();
+  ASSERT_TRUE(harness.WaitForRows(1).ok());
 }
 
 }  // namespace
