@@ -6,12 +6,14 @@
 #include <bitset>
 #include <charconv>
 #include <cmath>
+#include <functional>
 #include <optional>
 #include <utility>
 
 #include "common/canonical_json.h"
 #include "common/json_writer.h"
 #include "common/time_format.h"
+#include "storage/utf8.h"
 
 namespace orauditd {
 namespace {
@@ -413,10 +415,13 @@ bool IsAcceptedNumber(std::string_view token) {
   return result.ec == std::errc() && result.ptr == end && std::isfinite(d);
 }
 
-// Finds the top-level member whose value holds the number simdjson refused,
+// Finds the top-level member that holds the first spot `is_bad` accepts,
 // by a light scan of the raw text; simdjson itself does not say where.
-// Returns the member's name, or an empty view when the scan finds none.
-std::string_view FindMemberWithBadNumber(std::string_view text) {
+// `is_bad` sees each number token (`in_string` false) and each string's
+// contents (`in_string` true). Returns the member's name, or an empty view
+// when the spot is outside every member or the scan finds none.
+std::string_view FindMemberHolding(
+    std::string_view text, const std::function<bool(std::string_view, bool in_string)>& is_bad) {
   int depth = 0;
   std::string_view member;
   size_t pos = 0;
@@ -426,14 +431,16 @@ std::string_view FindMemberWithBadNumber(std::string_view text) {
       size_t start = ++pos;
       while (pos < text.size() && text[pos] != '"') pos += text[pos] == '\\' ? 2 : 1;
       pos = std::min(pos, text.size());
+      std::string_view contents = text.substr(start, pos - start);
       size_t next = text.find_first_not_of(" \t\r\n", pos + 1);
-      if (depth == 1 && next != std::string_view::npos && text[next] == ':') {
-        member = text.substr(start, pos - start);
-      }
+      bool is_name = next != std::string_view::npos && text[next] == ':';
+      if (depth == 1 && is_name) member = contents;
+      // A bad top-level name is its own member.
+      if (is_bad(contents, true)) return depth >= 1 ? member : "";
       ++pos;
     } else if (c == '-' || (c >= '0' && c <= '9')) {
       size_t end = std::min(text.find_first_not_of("0123456789+-.eE", pos), text.size());
-      if (!IsAcceptedNumber(text.substr(pos, end - pos))) return depth >= 1 ? member : "";
+      if (is_bad(text.substr(pos, end - pos), false)) return depth >= 1 ? member : "";
       pos = end;
     } else {
       if (c == '{' || c == '[') ++depth;
@@ -444,18 +451,29 @@ std::string_view FindMemberWithBadNumber(std::string_view text) {
   return {};
 }
 
+// The field to name in a refusal: a field of the record format, else "line"
+// (an unknown member's name is the client's text and is not echoed).
+std::string FieldOrLine(std::string_view member) {
+  return KnownFieldIndex(member) >= 0 ? std::string(member) : "line";
+}
+
 Status DescribeJsonError(simdjson::error_code code, std::string_view line,
                          const RecordLimits& limits) {
   switch (code) {
-    case simdjson::UTF8_ERROR:
-      return Refuse("line", "invalid UTF-8");
+    case simdjson::UTF8_ERROR: {
+      std::string_view member = FindMemberHolding(line, [](std::string_view token, bool in_string) {
+        return in_string && FirstInvalidUtf8(token) != std::string_view::npos;
+      });
+      return Refuse(FieldOrLine(member), "invalid UTF-8");
+    }
     case simdjson::DEPTH_ERROR:
       return Refuse("line", "JSON nested deeper than the limit of " +
                                 std::to_string(limits.max_depth) + " levels");
     case simdjson::NUMBER_ERROR: {
-      std::string_view member = FindMemberWithBadNumber(line);
-      std::string field = KnownFieldIndex(member) >= 0 ? std::string(member) : "line";
-      return Refuse(field,
+      std::string_view member = FindMemberHolding(line, [](std::string_view token, bool in_string) {
+        return !in_string && !IsAcceptedNumber(token);
+      });
+      return Refuse(FieldOrLine(member),
                     "a number is malformed or out of range (integers must fit in 64 "
                     "bits, other numbers in a double)");
     }

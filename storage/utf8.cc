@@ -48,6 +48,17 @@ size_t WellFormedLength(std::string_view s, size_t pos, size_t* maximal) {
 
 bool IsValidUtf8(std::string_view text) { return simdjson::validate_utf8(text); }
 
+size_t FirstInvalidUtf8(std::string_view text) {
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t maximal = 0;
+    size_t length = WellFormedLength(text, pos, &maximal);
+    if (length == 0) return pos;
+    pos += length;
+  }
+  return std::string_view::npos;
+}
+
 std::string ReplaceInvalidUtf8(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 8);

@@ -15,6 +15,10 @@ namespace orauditd {
 // nothing above U+10FFFF).
 bool IsValidUtf8(std::string_view text);
 
+// Offset of the first byte of the first ill-formed sequence, or
+// std::string_view::npos when `text` is well-formed.
+size_t FirstInvalidUtf8(std::string_view text);
+
 // Copies `text`, replacing each maximal ill-formed subsequence with U+FFFD
 // (the "substitution of maximal subparts" practice of Unicode chapter 3).
 std::string ReplaceInvalidUtf8(std::string_view text);

@@ -683,8 +683,12 @@ TEST_F(RecordParserTest, DefaultDepthLimitIsSixtyFour) {
 }
 
 TEST_F(RecordParserTest, RefusesInvalidUtf8) {
-  EXPECT_EQ(Refusal(WithGen("\"app\":\"caf\xE9\"")), "line: invalid UTF-8");
+  // The field that holds the bad bytes is named; an unknown one is not.
+  EXPECT_EQ(Refusal(WithGen("\"app\":\"caf\xE9\"")), "app: invalid UTF-8");
+  EXPECT_EQ(Refusal(WithGen("\"user_id\":\"ok\",\"metadata\":{\"a\":\"\xF0\x9F\"}")),
+            "metadata: invalid UTF-8");
   EXPECT_EQ(Refusal(WithGen("\"unknown\":\"\xC0\xAF\"")), "line: invalid UTF-8");
+  EXPECT_EQ(Refusal(WithGen("\"caf\xE9\":1")), "line: invalid UTF-8");
 }
 
 TEST_F(RecordParserTest, RefusesMalformedJson) {
