@@ -154,7 +154,8 @@ void LogSink::WriteLine(spdlog::level::level_enum level, int64_t unix_ms, std::s
   if (options_.journal) line = "<" + std::to_string(JournalPriority(level)) + ">";
   std::string message(text);
   if (repeated > 0) {
-    message += " (repeated " + std::to_string(repeated) + " times within " +
+    std::string times = repeated == 1 ? "once" : std::to_string(repeated) + " times";
+    message += " (repeated " + times + " within " +
                std::to_string(options_.repeat_window_ms / 1000) + "s; the last one shown)";
   }
   if (options_.format == LogFormat::kJson) {

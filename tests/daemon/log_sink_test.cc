@@ -99,7 +99,7 @@ TEST_F(LogSinkTest, ANewWindowFirstReportsTheCountOfTheOldOne) {
   now_ms_ += 1500;
   logger_->warn("sink jsonl: write of seq 5..6 failed");
   ASSERT_EQ(lines_.size(), 3u);
-  EXPECT_NE(lines_[1].find("seq 3..4 failed (repeated 1 times"), std::string::npos) << lines_[1];
+  EXPECT_NE(lines_[1].find("seq 3..4 failed (repeated once"), std::string::npos) << lines_[1];
   EXPECT_EQ(lines_[2], "<4>warn sink jsonl: write of seq 5..6 failed\n");
 }
 
