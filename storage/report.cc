@@ -8,17 +8,21 @@
 namespace orauditd {
 namespace {
 
+// COALESCE: a call that failed before a generation was resolved has no
+// model_used; it belongs to the model the app asked for, not to a "-" group.
 constexpr char kDailyCost[] =
-    "SELECT date(timestamp) AS day, model_used AS model, COUNT(*) AS calls, "
-    "SUM(prompt_tokens) AS prompt_tokens, SUM(completion_tokens) AS completion_tokens, "
-    "SUM(total_cost) AS cost, SUM(total_cost IS NULL) AS cost_unknown "
+    "SELECT date(timestamp) AS day, COALESCE(model_used, model_requested) AS model, "
+    "COUNT(*) AS calls, SUM(prompt_tokens) AS prompt_tokens, "
+    "SUM(completion_tokens) AS completion_tokens, SUM(total_cost) AS cost, "
+    "SUM(total_cost IS NULL) AS cost_unknown "
     "FROM audit_log WHERE %FILTER% GROUP BY 1, 2 ORDER BY 1, 2";
 
 // An error rate counts calls that failed (error, timeout); a cancelled
 // stream is the client's choice and is shown on its own.
 constexpr char kErrorRate[] =
-    "SELECT model_used AS model, COUNT(*) AS calls, SUM(status = 'error') AS errors, "
-    "SUM(status = 'timeout') AS timeouts, SUM(status = 'cancelled') AS cancelled, "
+    "SELECT COALESCE(model_used, model_requested) AS model, COUNT(*) AS calls, "
+    "SUM(status = 'error') AS errors, SUM(status = 'timeout') AS timeouts, "
+    "SUM(status = 'cancelled') AS cancelled, "
     "ROUND(100.0 * SUM(status IN ('error', 'timeout')) / COUNT(*), 2) AS error_rate_pct "
     "FROM audit_log WHERE %FILTER% GROUP BY 1 ORDER BY error_rate_pct DESC, calls DESC, 1";
 
@@ -29,19 +33,37 @@ constexpr char kTopSpenders[] =
     "FROM audit_log WHERE %FILTER% GROUP BY 1 ORDER BY cost DESC NULLS LAST, calls DESC, 1 "
     "LIMIT :limit";
 
-// Only the conditions in use are written, so that SQLite can pick the
-// timestamp, user_id or model_used index for them.
-std::string QueryFor(ReportKind kind, const ReportFilter& filter) {
-  std::string where = "1";
+constexpr char kCountDuplicates[] = "SELECT COUNT(*) FROM audit_log WHERE %FILTER%";
+
+// The filter's conditions. Only those in use are written, so that SQLite
+// can pick the timestamp or user_id index for them. The model condition
+// spans two columns and has no index of its own: it narrows the rows that
+// the other conditions selected.
+std::string FilterConditions(const ReportFilter& filter) {
+  std::string where;
   if (filter.since_ms) where += " AND timestamp >= :since";
   if (filter.until_ms) where += " AND timestamp < :until";
   if (filter.user) where += " AND user_id = :user";
-  if (filter.model) where += " AND model_used = :model";
-  std::string sql = kind == ReportKind::kDailyCost   ? kDailyCost
-                    : kind == ReportKind::kErrorRate ? kErrorRate
-                                                     : kTopSpenders;
+  if (filter.model) where += " AND (model_used = :model OR model_requested = :model)";
+  return where;
+}
+
+std::string WithFilter(std::string sql, const std::string& where) {
   sql.replace(sql.find("%FILTER%"), 8, where);
   return sql;
+}
+
+std::string ReportQuery(ReportKind kind, const ReportFilter& filter) {
+  const char* sql = kind == ReportKind::kDailyCost   ? kDailyCost
+                    : kind == ReportKind::kErrorRate ? kErrorRate
+                                                     : kTopSpenders;
+  // A duplicate_of row repeats a generation that an earlier row holds: its
+  // cost is already in the sums and it is not a second call.
+  return WithFilter(sql, "duplicate_of IS NULL" + FilterConditions(filter));
+}
+
+std::string DuplicatesQuery(const ReportFilter& filter) {
+  return WithFilter(kCountDuplicates, "duplicate_of IS NOT NULL" + FilterConditions(filter));
 }
 
 void Bind(sqlite3_stmt* stmt, const char* name, const std::optional<std::string>& value) {
@@ -57,6 +79,15 @@ std::optional<std::string> TimeText(const std::optional<int64_t>& unix_ms) {
   return FormatSqliteUtc(*unix_ms);
 }
 
+void BindFilter(sqlite3_stmt* stmt, const ReportFilter& filter) {
+  Bind(stmt, ":since", TimeText(filter.since_ms));
+  Bind(stmt, ":until", TimeText(filter.until_ms));
+  Bind(stmt, ":user", filter.user);
+  Bind(stmt, ":model", filter.model);
+  int limit = sqlite3_bind_parameter_index(stmt, ":limit");
+  if (limit > 0) sqlite3_bind_int64(stmt, limit, filter.limit);
+}
+
 ReportCell ReadCell(sqlite3_stmt* stmt, int col) {
   switch (sqlite3_column_type(stmt, col)) {
     case SQLITE_INTEGER:
@@ -70,6 +101,31 @@ ReportCell ReadCell(sqlite3_stmt* stmt, int col) {
       return std::string(reinterpret_cast<const char*>(text), sqlite3_column_bytes(stmt, col));
     }
   }
+}
+
+// Runs `sql` with the filter's values bound and returns every row.
+StatusOr<ReportTable> ReadTable(sqlite3* db, const std::string& sql, const ReportFilter& filter,
+                                const std::string& context) {
+  StatusOr<SqliteStmtPtr> stmt = PrepareSql(db, sql, context);
+  if (!stmt.ok()) return stmt.status();
+  sqlite3_stmt* s = stmt->get();
+  BindFilter(s, filter);
+
+  ReportTable table;
+  for (int col = 0; col < sqlite3_column_count(s); ++col) {
+    table.columns.emplace_back(sqlite3_column_name(s, col));
+  }
+  for (;;) {
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) return SqliteError(db, rc, context);
+    std::vector<ReportCell> row;
+    for (int col = 0; col < static_cast<int>(table.columns.size()); ++col) {
+      row.push_back(ReadCell(s, col));
+    }
+    table.rows.push_back(std::move(row));
+  }
+  return table;
 }
 
 }  // namespace
@@ -99,30 +155,16 @@ StatusOr<ReportTable> RunAuditReport(const std::string& db_path, ReportKind kind
   if (!tables.ok()) return tables.status();
   if (*tables == 0) return Status::NotFound(context + ": no audit_log table");
 
-  StatusOr<SqliteStmtPtr> stmt = PrepareSql(db->get(), QueryFor(kind, filter), context);
-  if (!stmt.ok()) return stmt.status();
-  sqlite3_stmt* s = stmt->get();
-  Bind(s, ":since", TimeText(filter.since_ms));
-  Bind(s, ":until", TimeText(filter.until_ms));
-  Bind(s, ":user", filter.user);
-  Bind(s, ":model", filter.model);
-  int limit = sqlite3_bind_parameter_index(s, ":limit");
-  if (limit > 0) sqlite3_bind_int64(s, limit, filter.limit);
-
-  ReportTable table;
-  for (int col = 0; col < sqlite3_column_count(s); ++col) {
-    table.columns.emplace_back(sqlite3_column_name(s, col));
-  }
-  for (;;) {
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_DONE) break;
-    if (rc != SQLITE_ROW) return SqliteError(db->get(), rc, context);
-    std::vector<ReportCell> row;
-    for (int col = 0; col < static_cast<int>(table.columns.size()); ++col) {
-      row.push_back(ReadCell(s, col));
-    }
-    table.rows.push_back(std::move(row));
-  }
+  // One read transaction, so that the count of rows left out matches the
+  // snapshot the report was taken from while the daemon keeps writing.
+  // Closing the connection ends it.
+  Status begun = ExecSql(db->get(), "BEGIN", context);
+  if (!begun.ok()) return begun;
+  StatusOr<ReportTable> table = ReadTable(db->get(), ReportQuery(kind, filter), filter, context);
+  if (!table.ok()) return table.status();
+  StatusOr<ReportTable> duplicates = ReadTable(db->get(), DuplicatesQuery(filter), filter, context);
+  if (!duplicates.ok()) return duplicates.status();
+  table->duplicates_left_out = std::get<int64_t>(duplicates->rows.at(0).at(0));
   return table;
 }
 

@@ -2,11 +2,29 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 #include "common/json_writer.h"
 
 namespace orauditd {
 namespace {
+
+// "%.10f": every digit of a value up to the largest double fits.
+std::string TenDecimals(double value) {
+  char buf[400];
+  std::snprintf(buf, sizeof buf, "%.10f", value);
+  return buf;
+}
+
+// The reals of a report are sums of costs, and one percentage that SQL has
+// already rounded to 2 decimals. Adding doubles leaves binary noise that no
+// cost had (0.0068646 printed as 0.006864600000000001). Costs are prices per
+// token times tokens and come with 10 decimals or fewer in practice, so
+// rounding a sum to 10 decimals gives back its exact decimal value; a cost
+// with more decimals is off by at most half a ten-billionth of a dollar.
+// The table rounds the same way, so the formats agree. Stored costs, in the
+// rows themselves, are never rounded.
+double RoundedSum(double value) { return std::strtod(TenDecimals(value).c_str(), nullptr); }
 
 std::string TableText(const ReportCell& cell) {
   if (std::holds_alternative<std::monostate>(cell)) return "-";
@@ -20,9 +38,7 @@ std::string TableText(const ReportCell& cell) {
     }
     return text;
   }
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.10f", std::get<double>(cell));
-  std::string text(buf);
+  std::string text = TenDecimals(std::get<double>(cell));
   text.erase(text.find_last_not_of('0') + 1);
   if (text.back() == '.') text.pop_back();
   return text == "-0" ? "0" : text;
@@ -33,7 +49,7 @@ std::string MachineText(const ReportCell& cell) {
   if (const auto* i = std::get_if<int64_t>(&cell)) return std::to_string(*i);
   if (const auto* s = std::get_if<std::string>(&cell)) return *s;
   std::string text;
-  AppendJsonNumber(&text, std::get<double>(cell));
+  AppendJsonNumber(&text, RoundedSum(std::get<double>(cell)));
   return text;
 }
 
@@ -77,6 +93,9 @@ std::string FormatTable(const ReportTable& table) {
   append_line(rules);
   for (const auto& texts : cells) append_line(texts);
   if (cells.empty()) out += "(no rows)\n";
+  if (table.duplicates_left_out > 0) {
+    out += "(" + DuplicatesNote(table.duplicates_left_out) + ")\n";
+  }
   return out;
 }
 
@@ -120,7 +139,7 @@ std::string FormatJson(const ReportTable& table) {
       if (const auto* i = std::get_if<int64_t>(&cell)) {
         w.Int(*i);
       } else if (const auto* d = std::get_if<double>(&cell)) {
-        w.Double(*d);
+        w.Double(RoundedSum(*d));
       } else if (const auto* s = std::get_if<std::string>(&cell)) {
         w.String(*s);
       } else {
@@ -146,6 +165,12 @@ bool ParseReportFormat(std::string_view name, ReportFormat* format) {
     return false;
   }
   return true;
+}
+
+std::string DuplicatesNote(int64_t count) {
+  if (count == 0) return "";
+  return std::to_string(count) + (count == 1 ? " row" : " rows") +
+         " naming an already counted generation (duplicate_of) left out";
 }
 
 std::string FormatReport(const ReportTable& table, ReportFormat format) {

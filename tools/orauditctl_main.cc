@@ -20,7 +20,7 @@ commands:
   verify (--db F | --jsonl F...)   check the hash chain of an audit database or JSON lines files
   report KIND --db F [filters]     daily-cost | error-rate | top-spenders
                                    filters: --since T --until T --user U --model M
-                                   --format table|csv|json
+                                   --limit N --format table|csv|json
   help                             this text
 
 The default socket is /run/orauditd/intake.sock (or $ORAUDITD_SOCKET).

@@ -2,7 +2,8 @@
 //   [--since T] [--until T] [--user U] [--model M] [--limit N]
 //   [--format table|csv|json]
 // Reads the SQLite database read-only. Exit 0, 1 when the database cannot
-// be read, 2 on a usage error.
+// be read, 2 on a usage error. With CSV or JSON, the count of duplicate_of
+// rows left out goes to stderr, so that stdout stays rows only.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -20,7 +21,10 @@ constexpr char kUsage[] =
     "         [--since T] [--until T] [--user U] [--model M] [--limit N]\n"
     "         [--format table|csv|json]\n"
     "  T is a date (2026-12-04, UTC), an RFC 3339 time or an age (90m, 24h, 7d);\n"
-    "  --since is inclusive, --until exclusive; --limit applies to top-spenders (10).\n";
+    "  --since is inclusive, --until exclusive; --limit applies to top-spenders (10).\n"
+    "  --model M keeps calls whose model_used or model_requested is M; rows are\n"
+    "  grouped by model_used, or model_requested when model_used is unknown.\n"
+    "  Rows with duplicate_of set repeat a call already counted and are left out.\n";
 
 int Usage(const std::string& problem) {
   if (!problem.empty()) std::fprintf(stderr, "orauditctl report: %s\n", problem.c_str());
@@ -112,6 +116,11 @@ int RunReport(const Args& args) {
   std::string out = FormatReport(*table, options.format);
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fflush(stdout);
+  // The table carries the note itself; CSV and JSON hold rows only.
+  std::string note = DuplicatesNote(table->duplicates_left_out);
+  if (options.format != ReportFormat::kTable && !note.empty()) {
+    std::fprintf(stderr, "orauditctl report: %s\n", note.c_str());
+  }
   return 0;
 }
 
