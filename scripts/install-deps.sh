@@ -9,7 +9,9 @@ packages=(
   libyaml-cpp-dev libsqlite3-dev libssl-dev libgtest-dev libgmock-dev
   sqlite3 python3 clang libclang-rt-14-dev
   dpkg-dev groff-base systemd
-  golang-go nodejs socat  # clients/: the Go and Node.js libraries, the shell example
+  # clients/: the Go and Node.js libraries, the shell example (socat, which
+  # run-local.sh also uses to see whether a daemon is already running)
+  golang-go nodejs socat
 )
 
 missing=()

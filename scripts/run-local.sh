@@ -3,13 +3,49 @@
 # ./var/. Without OPENROUTER_API_KEY it also starts the bundled fake
 # OpenRouter and points the daemon at it, and drops the sample records of
 # examples/ into the spool directory, so they turn into rows at once. Ctrl-C
-# stops everything.
+# stops everything. A second run while one is going refuses to start and
+# says how to stop the first.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 build_dir="${BUILD_DIR:-$root/build}"
+socket=var/run/intake.sock
+queue_lock=var/data/queue/LOCK
+
+# Something accepts connections on the intake socket (a stale socket file
+# left by a killed run does not count: connecting to it is refused).
+socket_answers() {
+  [ -S "$socket" ] && timeout 2 socat -u /dev/null "UNIX-CONNECT:$socket" 2>/dev/null
+}
+
+# The pid of the orauditd that holds the queue's RocksDB lock, if one does.
+# RocksDB takes a POSIX lock, which /proc/locks lists by inode; the lock
+# also catches a daemon that is still starting and has no socket yet.
+queue_lock_holder() {
+  [ -e "$queue_lock" ] || return 0
+  local inode pid
+  inode="$(stat -c %i "$queue_lock")"
+  for pid in $(awk -v inode="$inode" \
+      '$2 == "POSIX" { n = split($6, id, ":"); if (id[n] == inode) print $5 }' /proc/locks); do
+    if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = orauditd ]; then echo "$pid"; return 0; fi
+  done
+}
 
 "$root/scripts/install-deps.sh"
+
+# Before any file is touched: a second daemon could not open the queue, and
+# rewriting var/orauditd.yaml would point the running one's config at a
+# fake OpenRouter that this run then stops.
+holder="$(queue_lock_holder)"
+found="${holder:+pid $holder holds $queue_lock}"
+if socket_answers; then found="${found:+$found; }$socket answers"; fi
+if [ -n "$found" ]; then
+  echo "run-local: orauditd is already running from this checkout ($found)." >&2
+  echo "run-local: stop it with Ctrl-C where it runs${holder:+ (or: kill -TERM $holder)}," \
+    "then start this again." >&2
+  exit 1
+fi
+
 TARGETS="orauditd orauditctl fake_openrouter" "$root/scripts/build.sh"
 
 mkdir -p var/run var/spool
@@ -41,7 +77,18 @@ fi
 
 "$build_dir/orauditd" --config "$config" &
 daemon_pid=$!
-for _ in $(seq 100); do [ -S var/run/intake.sock ] && break; sleep 0.1; done
+for _ in $(seq 100); do
+  kill -0 "$daemon_pid" 2>/dev/null || break
+  socket_answers && break
+  sleep 0.1
+done
+if ! kill -0 "$daemon_pid" 2>/dev/null; then
+  daemon_status=0
+  wait "$daemon_pid" || daemon_status=$?
+  daemon_pid=""
+  echo "run-local: orauditd stopped at start-up (exit $daemon_status); its reason is above" >&2
+  exit $((daemon_status == 0 ? 1 : daemon_status))
+fi
 
 if [ -n "$fake_pid" ]; then
   # As applications do: written under a temporary name, then renamed into

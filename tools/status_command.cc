@@ -1,12 +1,15 @@
 // orauditctl status [--metrics HOST:PORT | --config FILE] [--socket S]
 // Reads the daemon's metrics page and shows its figures for a person: queue
 // depth, oldest pending age, lookups in flight, outcomes, sink lag, parked
-// keys. Exit 0, 1 when the daemon cannot be reached, 2 on a usage error.
+// keys. Exit 0 when the metrics endpoint and the intake socket both answer
+// and the queue takes writes, 1 otherwise (after printing what it could), 2
+// on a usage error.
 #include <yaml-cpp/yaml.h>
 
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "common/unix_socket_probe.h"
 #include "tools/commands.h"
@@ -28,7 +31,8 @@ constexpr char kUsage[] =
     "  --config    the daemon's config (default /etc/orauditd/orauditd.yaml)\n"
     "  --socket    the intake socket to check (default: intake.socket.path of the\n"
     "              config, else $ORAUDITD_SOCKET or /run/orauditd/intake.sock)\n"
-    "exit codes: 0 the daemon answered, 1 it could not be reached, 2 usage error\n";
+    "exit codes: 0 the metrics endpoint and the intake socket answered and the\n"
+    "queue takes writes, 1 otherwise, 2 usage error\n";
 
 int Usage(const std::string& problem) {
   std::fprintf(stderr, "orauditctl status: %s\n%s", problem.c_str(), kUsage);
@@ -72,6 +76,47 @@ std::string Loopback(const HostPort& address) {
   return ask.ToString();
 }
 
+// The metrics page and the socket probe, printed; 1 unless both answered.
+// A socket that is down is worth seeing even when the page cannot be read,
+// so it is probed either way.
+int Report(const Targets& targets) {
+  StatusContext context;
+  context.socket_path = targets.socket;
+  Status probe = ProbeUnixSocket(targets.socket);
+  context.socket_reachable = probe.ok();
+  context.socket_error = probe.message();
+
+  if (targets.metrics.empty()) {
+    std::fprintf(stderr,
+                 "orauditctl status: the daemon's metrics endpoint is off%s (metrics.listen: "
+                 "null); status reads its figures there\n",
+                 targets.config_note.c_str());
+    std::fputs(RenderSocketLine(context).c_str(), stdout);
+    return 1;
+  }
+  auto address = ParseHostPort(targets.metrics);
+  if (!address.ok()) return Usage(address.status().message());
+  context.metrics_address = Loopback(*address);
+
+  auto page = FetchMetricsPage(*ParseHostPort(context.metrics_address));
+  if (!page.ok()) {
+    std::fprintf(stderr,
+                 "orauditctl status: %s%s\n  is orauditd running? (systemctl status "
+                 "orauditd)\n",
+                 page.status().message().c_str(), targets.config_note.c_str());
+    std::fputs(RenderSocketLine(context).c_str(), stdout);
+    return 1;
+  }
+  context.now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  std::vector<MetricSample> samples = ParseMetricsText(*page);
+  std::fputs(RenderStatus(samples, context).c_str(), stdout);
+  // A daemon whose queue refuses writes answers, but is not working.
+  bool storage_ok = SumSamples(samples, "orauditd_queue_healthy") > 0;
+  return context.socket_reachable && storage_ok ? 0 : 1;
+}
+
 }  // namespace
 
 int RunStatus(const Args& args) {
@@ -111,38 +156,7 @@ int RunStatus(const Args& args) {
   }
   if (!socket_flag.empty()) targets.socket = socket_flag;
   if (targets.socket.empty()) targets.socket = DefaultSocketPath();
-  if (targets.metrics.empty()) {
-    std::fprintf(stderr,
-                 "orauditctl status: the daemon's metrics endpoint is off%s (metrics.listen: "
-                 "null); status reads its figures there\n",
-                 targets.config_note.c_str());
-    return 1;
-  }
-  auto address = ParseHostPort(targets.metrics);
-  if (!address.ok()) return Usage(address.status().message());
-  std::string asked = Loopback(*address);
-  HostPort ask = *ParseHostPort(asked);
-
-  auto page = FetchMetricsPage(ask);
-  if (!page.ok()) {
-    std::fprintf(stderr,
-                 "orauditctl status: %s%s\n  is orauditd running? (systemctl status "
-                 "orauditd)\n",
-                 page.status().message().c_str(), targets.config_note.c_str());
-    return 1;
-  }
-
-  StatusContext context;
-  context.metrics_address = asked;
-  context.socket_path = targets.socket;
-  Status probe = ProbeUnixSocket(targets.socket);
-  context.socket_reachable = probe.ok();
-  context.socket_error = probe.message();
-  context.now_s = std::chrono::duration_cast<std::chrono::seconds>(
-                      std::chrono::system_clock::now().time_since_epoch())
-                      .count();
-  std::fputs(RenderStatus(ParseMetricsText(*page), context).c_str(), stdout);
-  return 0;
+  return Report(targets);
 }
 
 }  // namespace orauditd::tools

@@ -98,6 +98,13 @@ std::string ParkedKeys(const std::vector<MetricSample>& samples) {
 
 }  // namespace
 
+std::string RenderSocketLine(const StatusContext& context) {
+  return Line("intake socket",
+              context.socket_path + ": " +
+                  (context.socket_reachable ? "accepting connections"
+                                            : "NOT reachable: " + context.socket_error));
+}
+
 std::string RenderStatus(const std::vector<MetricSample>& s, const StatusContext& context) {
   std::string out;
   double started = SumSamples(s, "orauditd_start_time_seconds");
@@ -105,10 +112,7 @@ std::string RenderStatus(const std::vector<MetricSample>& s, const StatusContext
          Duration(std::max(0.0, static_cast<double>(context.now_s) - started)) + " (metrics at " +
          context.metrics_address + ")\n";
 
-  out += Line("intake socket",
-              context.socket_path + ": " +
-                  (context.socket_reachable ? "accepting connections"
-                                            : "NOT reachable: " + context.socket_error));
+  out += RenderSocketLine(context);
   double depth = SumSamples(s, "orauditd_queue_depth");
   std::string queue = Count(depth) + " pending";
   if (depth > 0) {

@@ -20,4 +20,8 @@ struct StatusContext {
 
 std::string RenderStatus(const std::vector<MetricSample>& samples, const StatusContext& context);
 
+// The intake socket line of RenderStatus alone, for when the metrics page
+// cannot be read.
+std::string RenderSocketLine(const StatusContext& context);
+
 }  // namespace orauditd::tools

@@ -1,5 +1,14 @@
 #include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
+#include <cerrno>
+#include <cstring>
+
+#include "common/unique_fd.h"
+#include "tests/support/http_test_server.h"
+#include "tests/support/temp_dir.h"
+#include "tools/commands.h"
 #include "tools/metrics_client.h"
 #include "tools/status_report.h"
 
@@ -78,6 +87,128 @@ TEST(StatusReportTest, SaysWhenTheSocketOrTheStorageIsDown) {
       << text;
   EXPECT_NE(text.find("STORAGE FAILED"), std::string::npos) << text;
   EXPECT_NE(text.find("parked keys    none"), std::string::npos) << text;
+}
+
+struct Output {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+// orauditctl status, called as main() would call it.
+Output StatusOf(const Args& args) {
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
+  int code = RunStatus(args);
+  std::string out = ::testing::internal::GetCapturedStdout();
+  return {code, out, ::testing::internal::GetCapturedStderr()};
+}
+
+// A Unix socket that listens and never accepts: the kernel completes a
+// connect() into the backlog, which is all the status probe asks of it.
+class ListeningSocket {
+ public:
+  explicit ListeningSocket(const std::string& path)
+      : fd_(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
+    EXPECT_EQ(bind(fd_.get(), reinterpret_cast<sockaddr*>(&address), sizeof address), 0)
+        << std::strerror(errno);
+    EXPECT_EQ(listen(fd_.get(), 8), 0) << std::strerror(errno);
+  }
+
+ private:
+  UniqueFd fd_;
+};
+
+// The daemon's two doors: a metrics endpoint that serves kPage and an
+// intake socket path that listens only when a test asks it to.
+class StatusCommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // As the daemon's endpoint does: one request per connection, so the
+    // client reads the page up to the close.
+    auto page = orauditd::testing::ScriptedReply::Respond(
+        200, kPage, {"Content-Type: text/plain; version=0.0.4"});
+    page.after = orauditd::testing::ScriptedReply::After::kClose;
+    metrics_.SetDefault(page);
+  }
+
+  std::string metrics_address() const { return "127.0.0.1:" + std::to_string(metrics_.port()); }
+  std::string socket_path() const { return dir_.File("intake.sock"); }
+
+  orauditd::testing::TempDir dir_;
+  orauditd::testing::HttpTestServer metrics_;
+};
+
+TEST_F(StatusCommandTest, ExitsZeroWhenTheEndpointAndTheSocketAnswer) {
+  ListeningSocket listening(socket_path());
+  Output run = StatusOf({"--metrics", metrics_address(), "--socket", socket_path()});
+  EXPECT_EQ(run.code, 0) << run.out << run.err;
+  EXPECT_NE(run.out.find(socket_path() + ": accepting connections"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("12 pending"), std::string::npos) << run.out;
+}
+
+TEST_F(StatusCommandTest, AnUnreachableSocketExitsOneAfterPrintingEveryFigure) {
+  Output run = StatusOf({"--metrics", metrics_address(), "--socket", socket_path()});
+  EXPECT_EQ(run.code, 1) << run.out << run.err;
+  EXPECT_NE(run.out.find(socket_path() + ": NOT reachable: No such file or directory"),
+            std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("12 pending"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("parked keys"), std::string::npos) << run.out;
+}
+
+TEST_F(StatusCommandTest, AStaleSocketFileIsNotReachable) {
+  { ListeningSocket closed(socket_path()); }  // the file stays, nobody listens
+  Output run = StatusOf({"--metrics", metrics_address(), "--socket", socket_path()});
+  EXPECT_EQ(run.code, 1) << run.out << run.err;
+  EXPECT_NE(run.out.find("NOT reachable: Connection refused"), std::string::npos) << run.out;
+}
+
+TEST_F(StatusCommandTest, AnUnreachableEndpointExitsOneAndStillShowsTheSocket) {
+  ListeningSocket listening(socket_path());
+  std::string address = metrics_address();
+  metrics_.Stop();
+  Output run = StatusOf({"--metrics", address, "--socket", socket_path()});
+  EXPECT_EQ(run.code, 1) << run.out << run.err;
+  EXPECT_NE(run.err.find("cannot reach the daemon's metrics endpoint at http://" + address),
+            std::string::npos)
+      << run.err;
+  EXPECT_NE(run.out.find(socket_path() + ": accepting connections"), std::string::npos) << run.out;
+}
+
+TEST_F(StatusCommandTest, MetricsTurnedOffExitsOneAndStillShowsTheSocket) {
+  std::string config = dir_.File("orauditd.yaml");
+  FILE* file = std::fopen(config.c_str(), "w");
+  ASSERT_NE(file, nullptr);
+  std::fputs(
+      ("metrics: { listen: null }\nintake: { socket: { path: " + socket_path() + " } }\n").c_str(),
+      file);
+  std::fclose(file);
+  Output run = StatusOf({"--config", config});
+  EXPECT_EQ(run.code, 1) << run.out << run.err;
+  EXPECT_NE(run.err.find("metrics endpoint is off"), std::string::npos) << run.err;
+  EXPECT_NE(run.out.find(socket_path() + ": NOT reachable"), std::string::npos) << run.out;
+}
+
+TEST_F(StatusCommandTest, AQueueThatRefusesWritesExitsOne) {
+  auto page = orauditd::testing::ScriptedReply::Respond(
+      200, "orauditd_queue_healthy 0\norauditd_queue_depth 3\n",
+      {"Content-Type: text/plain; version=0.0.4"});
+  page.after = orauditd::testing::ScriptedReply::After::kClose;
+  metrics_.SetDefault(page);
+  ListeningSocket listening(socket_path());
+  Output run = StatusOf({"--metrics", metrics_address(), "--socket", socket_path()});
+  EXPECT_EQ(run.code, 1) << run.out << run.err;
+  EXPECT_NE(run.out.find("STORAGE FAILED"), std::string::npos) << run.out;
+}
+
+TEST_F(StatusCommandTest, AnUnknownArgumentIsAUsageError) {
+  Output run = StatusOf({"--metrcis", metrics_address()});
+  EXPECT_EQ(run.code, 2);
+  EXPECT_NE(run.err.find("unknown argument \"--metrcis\""), std::string::npos) << run.err;
 }
 
 }  // namespace
