@@ -3,7 +3,7 @@
 // depth, oldest pending age, lookups in flight, outcomes, sink lag, parked
 // keys. Exit 0 when the metrics endpoint and the intake socket both answer
 // and the queue takes writes, 1 otherwise (after printing what it could), 2
-// on a usage error.
+// on a usage error, 78 when the config cannot be read.
 #include <yaml-cpp/yaml.h>
 
 #include <chrono>
@@ -32,7 +32,8 @@ constexpr char kUsage[] =
     "  --socket    the intake socket to check (default: intake.socket.path of the\n"
     "              config, else $ORAUDITD_SOCKET or /run/orauditd/intake.sock)\n"
     "exit codes: 0 the metrics endpoint and the intake socket answered and the\n"
-    "queue takes writes, 1 otherwise, 2 usage error\n";
+    "queue takes writes, 1 otherwise, 2 usage error, 78 a config that cannot be\n"
+    "read\n";
 
 int Usage(const std::string& problem) {
   std::fprintf(stderr, "orauditctl status: %s\n%s", problem.c_str(), kUsage);
@@ -149,7 +150,7 @@ int RunStatus(const Args& args) {
     Status read = ReadConfigTargets(given ? config_path : kDefaultConfig, given, &targets);
     if (!read.ok()) {
       std::fprintf(stderr, "orauditctl status: %s\n", read.message().c_str());
-      return given ? 2 : 1;
+      return 78;  // a bad config, as the daemon exits on one
     }
   } else {
     targets.metrics = metrics_flag;

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 
 #include "common/unique_fd.h"
 #include "tests/support/http_test_server.h"
@@ -203,6 +204,17 @@ TEST_F(StatusCommandTest, AQueueThatRefusesWritesExitsOne) {
   Output run = StatusOf({"--metrics", metrics_address(), "--socket", socket_path()});
   EXPECT_EQ(run.code, 1) << run.out << run.err;
   EXPECT_NE(run.out.find("STORAGE FAILED"), std::string::npos) << run.out;
+}
+
+TEST_F(StatusCommandTest, AConfigThatCannotBeReadExits78) {
+  Output missing = StatusOf({"--config", dir_.File("absent.yaml")});
+  EXPECT_EQ(missing.code, 78) << missing.err;
+  EXPECT_NE(missing.err.find("cannot read config"), std::string::npos) << missing.err;
+
+  std::string broken = dir_.File("broken.yaml");
+  std::ofstream(broken) << "metrics: [unclosed\n";
+  Output bad = StatusOf({"--config", broken});
+  EXPECT_EQ(bad.code, 78) << bad.err;
 }
 
 TEST_F(StatusCommandTest, AnUnknownArgumentIsAUsageError) {
