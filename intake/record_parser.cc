@@ -13,7 +13,7 @@
 #include "common/canonical_json.h"
 #include "common/json_writer.h"
 #include "common/time_format.h"
-#include "storage/utf8.h"
+#include "common/utf8.h"
 
 namespace orauditd {
 namespace {

@@ -6,8 +6,8 @@
 
 #include "common/canonical_json.h"
 #include "common/json_writer.h"
+#include "common/utf8.h"
 #include "storage/json_text.h"
-#include "storage/utf8.h"
 
 namespace orauditd {
 namespace {
