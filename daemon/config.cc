@@ -194,6 +194,7 @@ const std::vector<KeySpec>& Schema() {
       {"fetch.backoff.initial", DurationKey(&Config::backoff_initial_ms)},
       {"fetch.backoff.max", DurationKey(&Config::backoff_max_ms)},
       {"fetch.concurrency", PositiveIntKey(&Config::concurrency, 4096)},
+      {"fetch.drain_timeout", DurationKey(&Config::drain_timeout_ms)},
       {"fetch.rate_per_second", SetRate},
       {"sinks.sqlite.path", StringKey(&Config::sqlite_path, true)},
       {"sinks.jsonl.path", StringKey(&Config::jsonl_path, true)},
@@ -275,6 +276,9 @@ Status CheckConsistency(const Config& config) {
   if (config.window_ms <= 0) return Status::InvalidArgument("fetch.window: must be above 0");
   if (config.request_timeout_ms <= 0) {
     return Status::InvalidArgument("openrouter.timeout: must be above 0");
+  }
+  if (config.drain_timeout_ms <= 0) {
+    return Status::InvalidArgument("fetch.drain_timeout: must be above 0");
   }
   if (config.base_url.rfind("http://", 0) != 0 && config.base_url.rfind("https://", 0) != 0) {
     return Status::InvalidArgument("openrouter.base_url: must start with http:// or https://");
@@ -432,6 +436,7 @@ std::string ConfigToYaml(const Config& c) {
       << "  backoff: { initial: " << Duration(c.backoff_initial_ms)
       << ", max: " << Duration(c.backoff_max_ms) << " }\n"
       << "  concurrency: " << c.concurrency << "\n"
+      << "  drain_timeout: " << Duration(c.drain_timeout_ms) << "\n"
       << "  rate_per_second: " << c.rate_per_second << "\n"
       << "sinks:\n"
       << "  sqlite: { path: " << Quoted(c.sqlite_path) << " }\n"

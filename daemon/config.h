@@ -42,6 +42,8 @@ struct Config {
   int64_t backoff_initial_ms = 1000;
   int64_t backoff_max_ms = 60000;
   int64_t concurrency = 32;
+  // How long a stop waits for lookups in flight before aborting them.
+  int64_t drain_timeout_ms = 10000;
   double rate_per_second = 20;
 
   std::string sqlite_path = "/var/lib/orauditd/audit.db";  // empty: sink off

@@ -74,6 +74,7 @@ PipelineOptions PipelineOptionsFrom(const Config& config) {
   options.base_url = config.base_url;
   options.request_timeout_ms = config.request_timeout_ms;
   options.concurrency = static_cast<size_t>(config.concurrency);
+  options.drain_timeout_ms = config.drain_timeout_ms;
   options.rate_per_second = config.rate_per_second;
   options.privacy.redact_user_id = config.redact_user_id;
   return options;

@@ -19,6 +19,7 @@ TEST(ConfigTest, EmptyFileGivesTheDocumentedDefaults) {
   EXPECT_EQ(config->window_ms, 30 * 60 * 1000);
   EXPECT_EQ(config->backoff_max_ms, 60000);
   EXPECT_EQ(config->concurrency, 32);
+  EXPECT_EQ(config->drain_timeout_ms, 10000);
   EXPECT_EQ(config->rate_per_second, 20);
   EXPECT_EQ(config->max_line_bytes, 1u << 20);
   EXPECT_EQ(config->min_free_bytes, 256u << 20);
@@ -89,6 +90,7 @@ TEST(ConfigTest, BadValuesNameTheKey) {
       {"fetch: { window: 30 minutes }", "fetch.window: bad duration"},
       {"intake: { max_line_bytes: lots }", "intake.max_line_bytes: bad size"},
       {"fetch: { concurrency: 0 }", "fetch.concurrency: expected an integer from 1"},
+      {"fetch: { drain_timeout: 0s }", "fetch.drain_timeout: must be above 0"},
       {"intake: { socket: { mode: 999 } }", "intake.socket.mode: expected an octal"},
       {"log: { level: loud }", "log.level: expected one of"},
       {"openrouter: { base_url: ftp://x }", "openrouter.base_url: must start with http"},

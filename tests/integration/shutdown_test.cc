@@ -6,7 +6,9 @@
 #include <chrono>
 #include <functional>
 #include <set>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "tests/fake_openrouter/blocking_client.h"
 #include "tests/support/daemon_harness.h"
@@ -88,6 +90,48 @@ TEST(ShutdownTest, SigtermWithLookupsInFlightDrainsExitsZeroAndTheNextStartFinis
   }
   EXPECT_EQ(ids.size(), static_cast<size_t>(kRecords)) << "no duplicate";
   EXPECT_EQ(FakeRequests(harness.fake_port()), kRecords) << "no record was looked up twice";
+}
+
+// Lookups that outlive fetch.drain_timeout are aborted: the daemon still
+// exits 0, soon, and the aborted records are looked up again at the next
+// start, each ending as exactly one row.
+TEST(ShutdownTest, LookupsPastTheDrainTimeoutAreAbortedAndFinishAfterARestart) {
+  DaemonHarness harness;
+  ASSERT_TRUE(harness.StartFake("{}", {"--latency-ms", "1500"}).ok());
+  Status started = harness.StartDaemon(
+      "fetch:\n"
+      "  first_delay: 10ms\n"
+      "  concurrency: 4\n"
+      "  drain_timeout: 200ms\n"
+      "  rate_per_second: 1000\n");
+  ASSERT_TRUE(started.ok()) << started.ToString();
+
+  std::vector<std::string> lines;
+  for (int i = 0; i < 4; ++i) {
+    lines.push_back(R"({"request_id":"cut-)" + std::to_string(i) +
+                    R"(","generation_id":"gen-1764860000-cut)" + std::to_string(i) + "\"}");
+  }
+  ASSERT_TRUE(harness.Submit(lines).ok());
+  ASSERT_TRUE(WaitUntil([&] { return FakeRequests(harness.fake_port()) >= 4; },
+                        std::chrono::seconds(10)));
+
+  auto exit = harness.StopDaemon(SIGTERM, std::chrono::seconds(20));
+  ASSERT_TRUE(exit.ok()) << exit.status().ToString();
+  EXPECT_TRUE(exit->Success()) << exit->ToString() << "\n" << harness.DaemonLog();
+  EXPECT_NE(harness.DaemonLog().find("4 lookups still in flight after 200 ms; aborting them"),
+            std::string::npos)
+      << harness.DaemonLog();
+  auto rows = QueryScalar(harness.db_path(), "SELECT COUNT(*) FROM audit_log");
+  ASSERT_TRUE(rows.ok());
+  // Waiting for the answers (1.5 s each) would have written all four.
+  EXPECT_EQ(*rows, "0") << "an aborted lookup writes no row";
+
+  ASSERT_TRUE(harness.RestartDaemon().ok());
+  ASSERT_TRUE(harness.WaitForRows(4, std::chrono::seconds(30)).ok()) << harness.DaemonLog();
+  auto all = harness.Query("SELECT request_id, meta_status FROM audit_log");
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 4u);
+  for (const auto& row : *all) EXPECT_EQ(row.at("meta_status"), "resolved");
 }
 
 }  // namespace
