@@ -1,4 +1,5 @@
 // orauditd: the audit daemon's command line.
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -43,6 +44,10 @@ exit codes:
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A client that closes its connection before reading its reply must cost
+  // it the reply, not cost everyone the daemon: the write fails with EPIPE
+  // instead. systemd ignores SIGPIPE for its services; a shell does not.
+  std::signal(SIGPIPE, SIG_IGN);
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string config_path;
   bool config_given = false;

@@ -1,4 +1,5 @@
 // orauditctl: the operator's and the application's companion to orauditd.
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -30,6 +31,9 @@ exit codes: 0 success, 1 a check failed or a record was refused, 2 usage error
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A daemon that closes the socket mid-stream is reported as an error, not
+  // a silent death by SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
   if (argc < 2) {
     std::fputs(kUsage, stderr);
     return 2;

@@ -8,6 +8,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -132,6 +133,41 @@ TEST(SocketRepliesTest, APartialLastLineIsRefusedAndTheCompleteOneStored) {
   EXPECT_NE(harness.DaemonLog().find("closed its connection inside a line"), std::string::npos)
       << harness.DaemonLog();
   ASSERT_TRUE(harness.WaitForRows(1).ok());
+}
+
+// Clients that send a line and close at once, before their reply: each
+// reply then meets a closed socket. The daemon must lose the reply, not its
+// life (SIGPIPE), and every line must still be stored.
+TEST(SocketRepliesTest, ClientsThatCloseBeforeTheirReplyDoNotStopTheDaemon) {
+  DaemonHarness harness;
+  ASSERT_TRUE(harness.StartFake("{}").ok());
+  ASSERT_TRUE(harness.StartDaemon("fetch:\n  first_delay: 1h\n").ok());
+
+  constexpr int kClients = 200;
+  std::vector<std::string> lines;
+  for (int i = 0; i < kClients; ++i) {
+    lines.push_back(R"({"request_id":"gone-)" + std::to_string(i) + R"(","status":"error"})");
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, harness.socket_path().c_str(), sizeof(address.sun_path) - 1);
+    ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0)
+        << "client " << i << ": " << std::strerror(errno) << "\n" << harness.DaemonLog();
+    std::string line = lines.back() + "\n";
+    ASSERT_EQ(write(fd, line.data(), line.size()), static_cast<ssize_t>(line.size()));
+    close(fd);
+  }
+
+  // Still serving, and every line was stored: each comes back a duplicate.
+  auto again = harness.Submit(lines);
+  ASSERT_TRUE(again.ok()) << again.status().ToString() << "\n" << harness.DaemonLog();
+  for (int i = 0; i < kClients; ++i) {
+    EXPECT_EQ((*again)[i].reply,
+              R"({"ok":true,"id":"gone-)" + std::to_string(i) + R"(","duplicate":true})");
+  }
+  auto stopped = harness.StopDaemon();
+  ASSERT_TRUE(stopped.ok());
+  EXPECT_TRUE(stopped->Success()) << stopped->ToString();
 }
 
 }  // namespace
