@@ -223,6 +223,15 @@ void Pipeline::NoteKeyEffects(const QueuedRecord& queued, const LookupResult& re
   const std::string& key = queued.record.key;
   switch (result.cls) {
     case LookupClass::kAuthFailed:
+      if (result.http_status == 403) {
+        // OpenRouter answers 403 for a generation that belongs to another
+        // account (openrouter.md, 15): the key works, so only this record
+        // waits, for a reload or for the end of its window.
+        spdlog::warn("record {}: generation endpoint refused this generation ({}); it waits "
+                     "for a reload (SIGHUP) or the end of its window",
+                     queued.record.request_id, Redacted(result.detail));
+        break;
+      }
       if (parked_keys_.insert(key).second) {
         spdlog::error("key {}: generation endpoint refused it ({}); parking its lookups "
                       "until a reload (SIGHUP), record {}",

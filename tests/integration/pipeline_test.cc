@@ -219,6 +219,48 @@ TEST(PipelineFailureTest, ErrorMessageIsRedactedInTheRowAndTheLog) {
   EXPECT_EQ(log.find("jane.doe"), std::string::npos) << log;
 }
 
+// A 403 means this generation belongs to another account, not that the
+// key is bad: that record alone waits (and ends auth_failed at the end of
+// its window), while the key's other records are looked up as usual.
+TEST(PipelineAuthTest, AForbiddenGenerationParksOnlyItsOwnRecord) {
+  DaemonHarness harness;
+  ASSERT_TRUE(harness.StartFake(R"({
+    "gen-1764860020-someoneElses0000020": {"steps": [{"kind": "forbidden"}]}
+  })").ok());
+  harness.EnableMetrics();
+  ASSERT_TRUE(harness.StartDaemon("fetch:\n  window: 3s\n  first_delay: 10ms\n"
+                                  "  backoff: { initial: 20ms, max: 100ms }\n")
+                  .ok());
+  ASSERT_TRUE(harness.Submit({Record("x-1", "gen-1764860020-someoneElses0000020")}).ok());
+  // The others arrive after the 403 has been seen.
+  for (int i = 0; i < 200 && harness.DaemonLog().find("refused this generation") ==
+                                 std::string::npos;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_NE(harness.DaemonLog().find("record x-1: generation endpoint refused this generation"),
+            std::string::npos)
+      << harness.DaemonLog();
+  ASSERT_TRUE(harness.Submit({Record("x-2", "gen-1764860000-resolvedAtOnce000001"),
+                              Record("x-3", "gen-1764860003-freeModelZeroCost004")})
+                  .ok());
+  ASSERT_TRUE(harness.WaitForRows(3, std::chrono::seconds(20)).ok()) << harness.DaemonLog();
+
+  auto rows = harness.Query("SELECT request_id, meta_status, attempts FROM audit_log "
+                            "ORDER BY request_id");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ((*rows)[0]["meta_status"], "auth_failed");
+  EXPECT_LE(std::stoi(*(*rows)[0]["attempts"]), 2) << "parked, not asked again and again";
+  EXPECT_EQ((*rows)[1]["meta_status"], "resolved");
+  EXPECT_EQ((*rows)[2]["meta_status"], "resolved");
+  EXPECT_EQ(harness.DaemonLog().find("parking its lookups"), std::string::npos)
+      << "the key itself is not parked\n" << harness.DaemonLog();
+  auto page = harness.ScrapeMetrics();
+  ASSERT_TRUE(page.ok());
+  EXPECT_NE(page->find("orauditd_keys_parked 0"), std::string::npos) << *page;
+}
+
 }  // namespace
 }  // namespace orauditd::testing
 
