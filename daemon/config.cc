@@ -7,6 +7,8 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <map>
+#include <set>
 #include <sstream>
 #include <vector>
 
@@ -146,6 +148,7 @@ Status SetKeys(const YAML::Node& node, Config* config) {
       return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
     });
     if (!name_ok) return Status::InvalidArgument("bad key name \"" + name + "\"");
+    if (keys.count(name) > 0) return Status::InvalidArgument(name + ": given twice");
     const YAML::Node& source = entry.second;
     if (!source.IsMap()) {
       return Status::InvalidArgument(name + ": expected {env: VAR} or {file: PATH}");
@@ -248,8 +251,14 @@ Status Walk(const YAML::Node& node, const std::string& prefix, Config* config) {
     return Status::InvalidArgument((prefix.empty() ? std::string("top level") : prefix) +
                                    ": expected a map of keys");
   }
+  // yaml-cpp keeps both copies of a repeated key; one of them would win
+  // silently, so a repeat is refused like an unknown key.
+  std::set<std::string> seen;
   for (const auto& entry : node) {
     std::string path = prefix.empty() ? entry.first.Scalar() : prefix + "." + entry.first.Scalar();
+    if (!seen.insert(entry.first.Scalar()).second) {
+      return Status::InvalidArgument(path + ": given twice");
+    }
     if (const KeySpec* spec = FindKey(path)) {
       Status s = spec->set(entry.second, config);
       if (!s.ok()) return s.WithContext(path);
