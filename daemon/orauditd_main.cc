@@ -36,7 +36,8 @@ options:
   --check-config   validate the config, print it with secrets masked, exit
 signals:
   SIGTERM, SIGINT  drain lookups in flight and exit 0
-  SIGHUP           reload API keys and the log level from the config file
+  SIGHUP           reload API keys, the log level and openrouter.base_url from the
+                   config file; other settings take a restart
 exit codes:
   0 success, 1 runtime failure, 2 usage error, 78 bad config
 )";

@@ -25,7 +25,8 @@ commands:
   help                             this text
 
 The default socket is /run/orauditd/intake.sock (or $ORAUDITD_SOCKET).
-exit codes: 0 success, 1 a check failed or a record was refused, 2 usage error
+exit codes: 0 success, 1 a check failed, a record was refused or the daemon could
+not be reached, 2 usage error, 78 a config file that cannot be read
 )";
 
 }  // namespace

@@ -7,8 +7,10 @@
 #include <simdjson.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <deque>
 #include <fstream>
 #include <istream>
@@ -155,7 +157,8 @@ bool ReplayFile(const std::string& socket_path, const SpoolFile& file, Totals* t
   std::ifstream stream(file.path, std::ios::binary);
   if (!stream) {
     progress->Clear();
-    std::fprintf(stderr, "orauditctl replay: cannot open %s\n", file.path.c_str());
+    std::fprintf(stderr, "orauditctl replay: cannot open %s: %s\n", file.path.c_str(),
+                 std::strerror(errno));
     return false;
   }
   SpoolLineBuf lines(&stream, file.name);

@@ -6,8 +6,10 @@
 // on a usage error, 78 when the config cannot be read.
 #include <yaml-cpp/yaml.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -53,7 +55,9 @@ Status ReadConfigTargets(const std::string& path, bool must_exist, Targets* targ
   try {
     root = YAML::LoadFile(path);
   } catch (const YAML::BadFile&) {
-    if (must_exist) return Status::NotFound("cannot read config " + path);
+    if (must_exist) {
+      return Status::NotFound("cannot read config " + path + ": " + std::strerror(errno));
+    }
     return Status::Ok();
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument("config " + path + ": " + e.what());

@@ -1,4 +1,6 @@
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 
@@ -30,7 +32,8 @@ int RunSubmit(const Args& args) {
   if (file != "-") {
     file_stream.open(file);
     if (!file_stream) {
-      std::fprintf(stderr, "orauditctl submit: cannot open %s\n", file.c_str());
+      std::fprintf(stderr, "orauditctl submit: cannot open %s: %s\n", file.c_str(),
+                   std::strerror(errno));
       return 2;
     }
     in = &file_stream;
