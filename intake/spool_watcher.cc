@@ -13,6 +13,8 @@
 namespace orauditd {
 namespace {
 
+constexpr int64_t kProgressEveryMs = 10000;
+
 Status MakeDir(const std::string& dir) {
   if (mkdir(dir.c_str(), 0750) == 0 || errno == EEXIST) return Status::Ok();
   return PosixError("mkdir", dir, errno);
@@ -111,6 +113,7 @@ void SpoolWatcher::Step() {
   if (!job_ && !StartNext()) return;
   switch (job_->ingest->state()) {
     case FileIngest::State::kReading:
+      MaybeLogProgress();
       job_->ingest->ReadChunk();  // its settle callback kicks the next step
       // The batcher commits in the check phase, after the loop polls; an
       // active idle handle keeps that poll from blocking until some
@@ -175,11 +178,40 @@ bool SpoolWatcher::StartNext() {
     job->ingest =
         std::make_shared<FileIngest>(clock_, batcher_, std::move(*reader), name, job->rejects.get(),
                                      ingest_options, [this] { Kick(); });
+    job->bytes = static_cast<int64_t>(st.st_size);
+    job->progress_logged_ms = clock_->NowMs();
     job_ = std::move(job);
     spdlog::debug("spool: {}: reading ({} bytes)", name, static_cast<int64_t>(st.st_size));
     return true;
   }
   return false;
+}
+
+// A file that takes long gets a line every kProgressEveryMs, so that an
+// operator sees it move; a small one gets only its final line.
+void SpoolWatcher::MaybeLogProgress() {
+  int64_t now = clock_->NowMs();
+  if (now - job_->progress_logged_ms < kProgressEveryMs) return;
+  job_->progress_logged_ms = now;
+  const FileCounts& counts = job_->ingest->counts();
+  uint64_t read = job_->ingest->reader().position().offset;
+  int percent = job_->bytes > 0 ? static_cast<int>(100 * read / job_->bytes) : 100;
+  spdlog::info("spool: {}: {}% read, {} so far: {} accepted, {}, {} refused", job_->name,
+               std::min(percent, 100), Plural(counts.lines, "line", "lines"), counts.accepted,
+               Plural(counts.duplicates, "duplicate", "duplicates"), counts.refused);
+}
+
+SpoolCounters SpoolWatcher::counters() const {
+  SpoolCounters total = counters_;
+  if (job_) Add(job_->ingest->counts(), &total);
+  return total;
+}
+
+void SpoolWatcher::Add(const FileCounts& counts, SpoolCounters* total) {
+  total->accepted += counts.accepted;
+  total->duplicates += counts.duplicates;
+  total->refused += counts.refused;
+  total->unknown_fields += counts.unknown_fields;
 }
 
 void SpoolWatcher::Finish() {
@@ -196,10 +228,7 @@ void SpoolWatcher::Finish() {
                Plural(counts.duplicates, "duplicate", "duplicates"), refused,
                options_.keep_done ? "moved to done/" : "deleted");
   ++counters_.files;
-  counters_.accepted += counts.accepted;
-  counters_.duplicates += counts.duplicates;
-  counters_.refused += counts.refused;
-  counters_.unknown_fields += counts.unknown_fields;
+  Add(counts, &counters_);
   troubled_.erase(job_->name);
   job_.reset();
 }
@@ -221,6 +250,9 @@ Status SpoolWatcher::MoveOut(const std::string& path) {
 void SpoolWatcher::Abandon(const Status& status) {
   Trouble(job_->name,
           status.message() + "; the file stays in incoming/ and is read again at a later scan");
+  // What it stored stays counted (the metrics are counters); read again,
+  // those lines count as duplicates.
+  Add(job_->ingest->counts(), &counters_);
   job_->ingest->Detach();
   job_.reset();
 }

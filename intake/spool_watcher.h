@@ -67,7 +67,9 @@ class SpoolWatcher {
   // Runs `closed` once the handles are closed.
   void Close(std::function<void()> closed);
 
-  const SpoolCounters& counters() const { return counters_; }
+  // Including the lines of the file being read so far, so that a large
+  // file's progress shows in the metrics before it is finished.
+  SpoolCounters counters() const;
   std::string incoming_dir() const { return options_.dir + "/incoming"; }
   std::string done_dir() const { return options_.dir + "/done"; }
   std::string rejected_dir() const { return options_.dir + "/rejected"; }
@@ -78,6 +80,8 @@ class SpoolWatcher {
     std::unique_ptr<SpoolRejects> rejects;
     std::shared_ptr<FileIngest> ingest;
     bool stall_logged = false;
+    int64_t bytes = 0;            // the file's size when it was opened
+    int64_t progress_logged_ms = 0;  // when its last progress line was logged
   };
 
   static void OnScanTimer(uv_timer_t* timer);
@@ -89,6 +93,8 @@ class SpoolWatcher {
   void Step();
   bool StartNext();
   void Finish();
+  void MaybeLogProgress();
+  static void Add(const FileCounts& counts, SpoolCounters* total);
   Status MoveOut(const std::string& path);
   void Abandon(const Status& status);
   void Trouble(const std::string& name, const std::string& problem);

@@ -193,6 +193,28 @@ TEST_F(SpoolWatcherTest, ChunksFollowEachOtherWithoutWaitingForAnEvent) {
   EXPECT_EQ(Stored().size(), 10u);
 }
 
+// A large file's progress shows in the counters (and so in the metrics)
+// while it is read, and each line is counted once when it is finished.
+TEST_F(SpoolWatcherTest, CountersShowAFileWhileItIsRead) {
+  std::string text;
+  for (int i = 0; i < 10; ++i) {
+    text += R"({"request_id":"p-)" + std::to_string(i) + R"(","status":"error"})" "\n";
+  }
+  SpoolWatcherOptions options;
+  options.chunk_lines = 2;
+  Start(options);
+  Drop("long.jsonl", text);
+  uint64_t seen_while_reading = 0;
+  ASSERT_TRUE(RunUntil([&] {
+    if (!Exists(Incoming("long.jsonl"))) return true;
+    seen_while_reading = std::max(seen_while_reading, watcher_->counters().accepted);
+    return false;
+  }));
+  EXPECT_GT(seen_while_reading, 0u) << "counted before the file was finished";
+  EXPECT_EQ(watcher_->counters().accepted, 10u);
+  EXPECT_EQ(watcher_->counters().files, 1u);
+}
+
 TEST_F(SpoolWatcherTest, TemporaryNamesAreIgnoredUntilRenamed) {
   Start();
   std::string line = std::string(R"({"generation_id":")") + kGen + "\"}\n";
