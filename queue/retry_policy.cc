@@ -3,6 +3,12 @@
 #include <algorithm>
 
 namespace orauditd {
+namespace {
+
+// Lookups whose missing cost is retried at exactly missing_cost_delay.
+constexpr int64_t kCostMissingFixedTries = 5;
+
+}  // namespace
 
 bool RetryPolicy::LateRecord(const QueuedRecord& queued) const {
   return queued.record.received_ms >= queued.record.timestamp_ms + config_.window_ms;
@@ -56,9 +62,18 @@ RetryDecision RetryPolicy::Decide(const QueuedRecord& queued, const LookupResult
       decision.meta_status = "resolved";
       return decision;
 
-    case LookupClass::kCostMissing:
-      return RetryAt(queued, now_ms + config_.missing_cost_delay_ms, now_ms, "unresolved",
+    case LookupClass::kCostMissing: {
+      // A cost usually shows up seconds after the call, so the first tries
+      // keep to missing_cost_delay. One still missing after those is asked
+      // at a growing interval, as a 404 is, so that a generation whose cost
+      // never comes does not spend a lookup every few seconds of the window.
+      int64_t delay = config_.missing_cost_delay_ms;
+      if (queued.attempts > kCostMissingFixedTries) {
+        delay = std::max(delay, Backoff(queued.attempts - kCostMissingFixedTries));
+      }
+      return RetryAt(queued, now_ms + delay, now_ms, "unresolved",
                      "total_cost not available: " + result.detail);
+    }
 
     case LookupClass::kNotYet:
       return RetryAt(queued, now_ms + Backoff(queued.attempts), now_ms, "unresolved",

@@ -92,6 +92,35 @@ TEST(RetryPolicyTest, MissingCostWaitsTheConfiguredDelay) {
   EXPECT_EQ(d.due_ms, kT0 + 3500);
 }
 
+// A cost that never comes: the first tries keep to missing_cost_delay, then
+// the interval grows to the backoff cap, so a 30-minute window costs tens of
+// lookups, not the 900 that a fixed 2 s would.
+TEST(RetryPolicyTest, MissingCostForTheWholeWindowBacksOffAfterTheFirstTries) {
+  RetryPolicy policy(Defaults(), 5);
+  QueuedRecord q = RecordAt(kT0, kT0);
+  int64_t now = kT0 + 1000;
+  int lookups = 0;
+  while (true) {
+    q.attempts = ++lookups;
+    RetryDecision d = policy.Decide(q, Answer(LookupClass::kCostMissing, "null"), now);
+    if (d.action == RetryDecision::Action::kFinalize) {
+      EXPECT_EQ(d.meta_status, "unresolved");
+      EXPECT_NE(d.meta_error.find("total_cost not available"), std::string::npos);
+      break;
+    }
+    ASSERT_EQ(d.action, RetryDecision::Action::kRetry);
+    if (lookups <= 5) {
+      EXPECT_EQ(d.due_ms - now, 2000) << "lookup " << lookups;
+    }
+    ASSERT_LE(d.due_ms - now, 60000);
+    now = d.due_ms;
+    ASSERT_LT(lookups, 1000);
+  }
+  EXPECT_GE(now, kT0 + 30 * kMinute);
+  EXPECT_GT(lookups, 25);
+  EXPECT_LT(lookups, 80);
+}
+
 TEST(RetryPolicyTest, RateLimitHonoursRetryAt) {
   RetryPolicy policy(Defaults(), 1);
   QueuedRecord q = RecordAt(kT0, kT0);
