@@ -1,5 +1,10 @@
 #include "storage/sqlite_sink.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
 #include "storage/file_util.h"
 #include "storage/seq_check.h"
 #include "storage/sqlite_row_codec.h"
@@ -34,6 +39,15 @@ const std::string kName = "sqlite";
 StatusOr<std::unique_ptr<SqliteSink>> SqliteSink::Open(const std::string& path) {
   Status dir = MakeParentDirs(path);
   if (!dir.ok()) return dir.WithContext("sqlite open " + path);
+  // SQLite would create the file 0644 (less the umask); an audit log is for
+  // the daemon and its group, as the JSON lines files are. The -wal and
+  // -shm files take the database file's mode.
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+  if (fd >= 0) {
+    close(fd);
+  } else if (errno != EEXIST) {
+    return PosixError("create", path, errno).WithContext("sqlite open " + path);
+  }
 
   StatusOr<SqliteDbPtr> db =
       OpenSqlite(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX);

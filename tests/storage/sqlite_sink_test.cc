@@ -44,6 +44,21 @@ class SqliteSinkTest : public ::testing::Test {
   std::string path_ = dir_.File("audit.db");
 };
 
+// An audit log is for the daemon and its group, like the JSON lines files:
+// a new database and its WAL are not readable by others.
+TEST_F(SqliteSinkTest, NewDatabaseIsNotWorldReadable) {
+  mode_t umask_now = umask(022);
+  auto sink = OpenSink();
+  ASSERT_NE(sink, nullptr);
+  ASSERT_TRUE(sink->Write(MakeChain(1, 3)).ok());
+  umask(umask_now);
+  for (const std::string& file : {path_, path_ + "-wal"}) {
+    struct stat st;
+    ASSERT_EQ(stat(file.c_str(), &st), 0) << file;
+    EXPECT_EQ(st.st_mode & 0777, 0640u) << file;
+  }
+}
+
 TEST_F(SqliteSinkTest, TableHasEveryContractColumn) {
   auto sink = OpenSink();
   RawDb db(path_);
