@@ -63,7 +63,7 @@ void FileIngest::HandleLine(const Line& line, const ParseContext& ctx) {
 
   counts_.unknown_fields += static_cast<uint64_t>(parsed->unknown_fields);
   for (const std::string& warning : parsed->warnings) {
-    spdlog::debug("{}: {}:{}: {}", options_.source, name_, line.number, warning);
+    spdlog::warn("{}: {}:{}: {}", options_.source, name_, line.number, warning);
   }
   Record record = std::move(parsed->record);
   record.source = options_.source;

@@ -167,8 +167,10 @@ class SocketServer::Connection : public std::enable_shared_from_this<Connection>
     record.source = "socket";
     record.peer_uid = uid_;
     record.peer_pid = pid_;
+    // Logged at warn, as the record format promises; a client that sends
+    // the same mistake in every record gets one line per window (LogSink).
     for (const std::string& warning : parsed->warnings) {
-      spdlog::debug("intake: record {}: {}", record.request_id, warning);
+      spdlog::warn("intake: record {}: {}", record.request_id, warning);
     }
 
     uint64_t serial = next_serial_++;

@@ -161,6 +161,18 @@ TEST_F(PipelineTest, ResendWithAnotherGenerationIdIsADuplicateAndLogged) {
   EXPECT_EQ(*count, "1");
 }
 
+// A record accepted with a warning has it logged at warn, where an operator
+// running at the default level sees it, with the record's id.
+TEST_F(PipelineTest, AcceptedWithAWarningIsLoggedAtWarn) {
+  auto replies = harness_.Submit({Record("w-1", "chatcmpl-not-an-openrouter-id")});
+  ASSERT_TRUE(replies.ok());
+  EXPECT_EQ((*replies)[0].reply, R"({"ok":true,"id":"w-1"})");
+  EXPECT_NE(harness_.DaemonLog().find("warn intake: record w-1: generation_id: does not start "
+                                      "with \"gen-\""),
+            std::string::npos)
+      << harness_.DaemonLog();
+}
+
 TEST_F(PipelineTest, SigtermExitsZeroAndARestartKeepsGoing) {
   auto replies = harness_.Submit({Record("t-1", "gen-1764860001-notFoundTwice0000002")});
   ASSERT_TRUE(replies.ok());
