@@ -184,6 +184,11 @@ class SocketServer::Connection : public std::enable_shared_from_this<Connection>
 
   void Refuse(const std::string& error) {
     if (server_) ++server_->counters_.refused;
+    // The client has the reason in its reply; the operator gets it here, by
+    // peer, so that a refusal counted in the metrics can be traced. A client
+    // that repeats one mistake gets one line per window (LogSink).
+    spdlog::info("intake: pid {} uid {}: line refused: {}", pid_.value_or(-1),
+                 uid_.value_or(-1), error);
     slots_.push_back({true, ErrorReplyLine(error)});
     ++next_serial_;
     FlushReplies();

@@ -125,6 +125,13 @@ TEST_F(PipelineTest, BadLineIsRefusedByNameAndTheConnectionGoesOn) {
   EXPECT_NE((*replies)[1].reply.find(R"("ok":false)"), std::string::npos);
   EXPECT_EQ((*replies)[2].reply, R"({"ok":true,"id":"good-1"})");
   ASSERT_TRUE(harness_.WaitForRows(1).ok());
+  // The operator sees each refusal too, by peer.
+  std::string log = harness_.DaemonLog();
+  std::string peer = "intake: pid " + std::to_string(getpid()) + " uid " +
+                     std::to_string(getuid()) + ": line refused: ";
+  EXPECT_NE(log.find(peer + "prompt_tokens: must be an integer >= 0, got -3"), std::string::npos)
+      << log;
+  EXPECT_NE(log.find(peer + "line: malformed JSON"), std::string::npos) << log;
 }
 
 TEST_F(PipelineTest, ResentRecordIsADuplicateWithNoSecondRow) {
