@@ -187,7 +187,7 @@ class SocketServer::Connection : public std::enable_shared_from_this<Connection>
     // The client has the reason in its reply; the operator gets it here, by
     // peer, so that a refusal counted in the metrics can be traced. A client
     // that repeats one mistake gets one line per window (LogSink).
-    spdlog::info("intake: pid {} uid {}: line refused: {}", pid_.value_or(-1),
+    spdlog::warn("intake: pid {} uid {}: line refused: {}", pid_.value_or(-1),
                  uid_.value_or(-1), error);
     slots_.push_back({true, ErrorReplyLine(error)});
     ++next_serial_;
