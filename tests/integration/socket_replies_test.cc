@@ -115,7 +115,7 @@ std::vector<std::string> SendAndHalfClose(const std::string& socket_path,
 TEST(SocketRepliesTest, APartialLastLineIsRefusedAndTheCompleteOneStored) {
   DaemonHarness harness;
   ASSERT_TRUE(harness.StartFake("{}").ok());
-  ASSERT_TRUE(harness.StartDaemon("intake:\n  max_line_bytes: 4096\n").ok());
+  ASSERT_TRUE(harness.StartDaemon().ok());
 
   std::vector<std::string> replies = SendAndHalfClose(
       harness.socket_path(),
@@ -126,10 +126,10 @@ TEST(SocketRepliesTest, APartialLastLineIsRefusedAndTheCompleteOneStored) {
             R"x({"ok":false,"error":"line: incomplete (no newline before the connection )x"
             R"x(was closed)"})x");
 
-  replies = SendAndHalfClose(harness.socket_path(), std::string(5000, 'x'));
+  replies = SendAndHalfClose(harness.socket_path(), std::string(1100000, 'x'));
   ASSERT_EQ(replies.size(), 1u);
-  EXPECT_EQ(replies[0], R"x({"ok":false,"error":"line: 5000 bytes exceeds )x"
-                        R"x(intake.max_line_bytes (4096) and is incomplete"})x");
+  EXPECT_EQ(replies[0], R"x({"ok":false,"error":"line: 1100000 bytes exceeds )x"
+                        R"x(intake.max_line_bytes (1048576) and is incomplete"})x");
   EXPECT_NE(harness.DaemonLog().find("closed its connection inside a line"), std::string::npos)
       << harness.DaemonLog();
   ASSERT_TRUE(harness.WaitForRows(1).ok());
