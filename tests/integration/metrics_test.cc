@@ -169,19 +169,25 @@ TEST_F(MetricsEndpointTest, StatusShowsTheFiguresAndFailsClearlyWhenTheDaemonIsG
       << gone->second;
 }
 
+// The metrics page once it shows a parked key, or after 10 s.
+std::string ScrapeUntilAKeyIsParked(const DaemonHarness& harness) {
+  std::string page;
+  for (int i = 0; i < 200 && Value(page, "orauditd_keys_parked") < 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto scraped = harness.ScrapeMetrics();
+    EXPECT_TRUE(scraped.ok()) << scraped.status().ToString();
+    if (scraped.ok()) page = *scraped;
+  }
+  return page;
+}
+
 TEST(MetricsParkedKeyTest, ARefusedKeyIsShownParkedByName) {
   DaemonHarness harness;
   ASSERT_TRUE(harness.StartFake("{}").ok());
   harness.EnableMetrics();
   ASSERT_TRUE(harness.StartDaemon("", "sk-or-v1-a-key-the-fake-refuses").ok());
   ASSERT_TRUE(harness.Submit({Record("k-1", "gen-1764861003-anyId0000000000004")}).ok());
-  std::string page;
-  for (int i = 0; i < 200 && Value(page, "orauditd_keys_parked") < 1; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    auto scraped = harness.ScrapeMetrics();
-    ASSERT_TRUE(scraped.ok()) << scraped.status().ToString();
-    page = *scraped;
-  }
+  std::string page = ScrapeUntilAKeyIsParked(harness);
   EXPECT_EQ(Value(page, "orauditd_keys_parked"), 1) << page;
   EXPECT_EQ(Value(page, "orauditd_key_parked", {{"key", "default"}}), 1);
   EXPECT_GE(Value(page, "orauditd_records_parked_total"), 1);
@@ -197,13 +203,7 @@ TEST(MetricsParkedKeyTest, AKeyWithoutASecretIsShownParkedByName) {
   harness.EnableMetrics();
   ASSERT_TRUE(harness.StartDaemon("", /*api_key=*/"").ok());
   ASSERT_TRUE(harness.Submit({Record("n-1", "gen-1764861004-anyId0000000000005")}).ok());
-  std::string page;
-  for (int i = 0; i < 200 && Value(page, "orauditd_keys_parked") < 1; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    auto scraped = harness.ScrapeMetrics();
-    ASSERT_TRUE(scraped.ok()) << scraped.status().ToString();
-    page = *scraped;
-  }
+  std::string page = ScrapeUntilAKeyIsParked(harness);
   EXPECT_EQ(Value(page, "orauditd_keys_parked"), 1) << page;
   EXPECT_EQ(Value(page, "orauditd_key_parked", {{"key", "default"}}), 1);
   EXPECT_GE(Value(page, "orauditd_records_parked_total"), 1);

@@ -30,42 +30,60 @@ Output Report(const Args& args) {
   return {code, out, ::testing::internal::GetCapturedStderr()};
 }
 
+// One call as the sink stores it; the fields a test leaves alone are those
+// of fixtures::MakeRow.
+struct Call {
+  const char* time;
+  std::optional<std::string> model_used;
+  std::optional<std::string> model_requested;
+  const char* user;
+  std::optional<double> cost;
+  const char* status = "success";
+  std::optional<std::string> duplicate_of = std::nullopt;
+};
+
+// A database at `path` holding `calls` in order, sealed as the writer seals.
+void WriteCalls(const std::string& path, const std::vector<Call>& calls) {
+  HashChain chain(kGenesisHash);
+  std::vector<Row> rows;
+  int64_t seq = 1;
+  for (const Call& call : calls) {
+    Row row = fixtures::MakeRow(seq++);
+    row.timestamp_ms = *ParseRfc3339Ms(call.time);
+    row.model_used = call.model_used;
+    row.model_requested = call.model_requested;
+    row.user_id = call.user;
+    row.total_cost = call.cost;
+    row.status = call.status;
+    row.duplicate_of = call.duplicate_of;
+    if (call.duplicate_of) {
+      auto first = std::find_if(rows.begin(), rows.end(),
+                                [&](const Row& r) { return r.request_id == *call.duplicate_of; });
+      if (first != rows.end()) row.generation_id = first->generation_id;
+    }
+    row.prompt_tokens = 100;
+    row.completion_tokens = 10;
+    rows.push_back(row);
+    chain.Seal(&rows.back());
+  }
+  auto sink = SqliteSink::Open(path);
+  ASSERT_TRUE(sink.ok());
+  ASSERT_TRUE((*sink)->Write(rows).ok());
+}
+
 class ReportCommandTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    struct Spec {
-      const char* time;
-      const char* model;
-      const char* user;
-      std::optional<double> cost;
-      const char* status;
-    };
-    const Spec specs[] = {
-        {"2026-12-04T10:00:00Z", "openai/gpt-4o", "alice", 0.0000841005, "success"},
-        {"2026-12-04T11:00:00Z", "openai/gpt-4o", "bob", 0.5, "error"},
-        {"2026-12-04T12:00:00Z", "anthropic/claude", "alice", 0.25, "success"},
-        {"2026-12-05T09:00:00Z", "openai/gpt-4o", "alice", std::nullopt, "timeout"},
-        {"2026-12-05T10:00:00Z", "anthropic/claude", "bob", 0.1, "cancelled"},
-        {"2026-12-05T11:00:00Z", "anthropic/claude", "carol", 0.2, "success"},
-    };
-    HashChain chain(kGenesisHash);
-    std::vector<Row> rows;
-    int64_t seq = 1;
-    for (const Spec& spec : specs) {
-      Row row = fixtures::MakeRow(seq++);
-      row.timestamp_ms = *ParseRfc3339Ms(spec.time);
-      row.model_used = spec.model;
-      row.user_id = spec.user;
-      row.total_cost = spec.cost;
-      row.status = spec.status;
-      row.prompt_tokens = 100;
-      row.completion_tokens = 10;
-      rows.push_back(row);
-      chain.Seal(&rows.back());
-    }
-    auto sink = SqliteSink::Open(db_);
-    ASSERT_TRUE(sink.ok());
-    ASSERT_TRUE((*sink)->Write(rows).ok());
+    WriteCalls(db_, {
+        {"2026-12-04T10:00:00Z", "openai/gpt-4o", "openai/gpt-4o", "alice", 0.0000841005},
+        {"2026-12-04T11:00:00Z", "openai/gpt-4o", "openai/gpt-4o", "bob", 0.5, "error"},
+        {"2026-12-04T12:00:00Z", "anthropic/claude", "anthropic/claude", "alice", 0.25},
+        {"2026-12-05T09:00:00Z", "openai/gpt-4o", "openai/gpt-4o", "alice", std::nullopt,
+         "timeout"},
+        {"2026-12-05T10:00:00Z", "anthropic/claude", "anthropic/claude", "bob", 0.1,
+         "cancelled"},
+        {"2026-12-05T11:00:00Z", "anthropic/claude", "anthropic/claude", "carol", 0.2},
+    });
   }
 
   fixtures::TempDir dir_;
@@ -173,46 +191,6 @@ TEST_F(ReportCommandTest, UsageErrorsExitTwo) {
   }
 }
 
-// One call as the sink stores it; the fields a test leaves alone are those
-// of fixtures::MakeRow.
-struct Call {
-  const char* time;
-  std::optional<std::string> model_used;
-  std::optional<std::string> model_requested;
-  const char* user;
-  std::optional<double> cost;
-  const char* status = "success";
-  std::optional<std::string> duplicate_of = std::nullopt;
-};
-
-// A database at `path` holding `calls` in order, sealed as the writer seals.
-void WriteCalls(const std::string& path, const std::vector<Call>& calls) {
-  HashChain chain(kGenesisHash);
-  std::vector<Row> rows;
-  int64_t seq = 1;
-  for (const Call& call : calls) {
-    Row row = fixtures::MakeRow(seq++);
-    row.timestamp_ms = *ParseRfc3339Ms(call.time);
-    row.model_used = call.model_used;
-    row.model_requested = call.model_requested;
-    row.user_id = call.user;
-    row.total_cost = call.cost;
-    row.status = call.status;
-    row.duplicate_of = call.duplicate_of;
-    if (call.duplicate_of) {
-      auto first = std::find_if(rows.begin(), rows.end(),
-                                [&](const Row& r) { return r.request_id == *call.duplicate_of; });
-      if (first != rows.end()) row.generation_id = first->generation_id;
-    }
-    row.prompt_tokens = 100;
-    row.completion_tokens = 10;
-    rows.push_back(row);
-    chain.Seal(&rows.back());
-  }
-  auto sink = SqliteSink::Open(path);
-  ASSERT_TRUE(sink.ok());
-  ASSERT_TRUE((*sink)->Write(rows).ok());
-}
 
 // The second row holds the first one's generation again: same call, same
 // charge. Counting it would bill alice twice.
