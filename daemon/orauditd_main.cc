@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "daemon/config.h"
+#include "daemon/config_paths.h"
 #include "daemon/daemon.h"
 #include "daemon/logging.h"
 #include "daemon/replay.h"
@@ -110,6 +111,9 @@ int main(int argc, char** argv) {
   if (check_only) {
     std::printf("# effective config%s%s\n%s", config_path.empty() ? " (built-in defaults)" : ": ",
                 config_path.c_str(), orauditd::ConfigToYaml(config).c_str());
+    for (const std::string& note : orauditd::ConfigPathNotes(config)) {
+      std::printf("# note: %s\n", note.c_str());
+    }
     return 0;
   }
 
