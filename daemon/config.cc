@@ -462,4 +462,27 @@ std::string ConfigToYaml(const Config& c) {
   return out.str();
 }
 
+std::vector<std::string> ChangedSettings(const Config& before, const Config& after) {
+  // Compared as printed, line by line: every setting is one line there (a
+  // flow map such as sinks.jsonl counts as one), in a fixed order.
+  Config same_keys = after;
+  same_keys.keys = before.keys;
+  std::istringstream a(ConfigToYaml(before));
+  std::istringstream b(ConfigToYaml(same_keys));
+  std::vector<std::string> changed;
+  std::string section;
+  std::string line_a;
+  std::string line_b;
+  while (std::getline(a, line_a) && std::getline(b, line_b)) {
+    bool top_level = !line_a.empty() && line_a[0] != ' ';
+    std::string name = line_a.substr(0, line_a.find(':'));
+    if (top_level) section = line_a.back() == ':' ? name : "";
+    if (line_a == line_b) continue;
+    name.erase(0, name.find_first_not_of(' '));
+    std::string setting = top_level || section.empty() ? name : section + "." + name;
+    if (changed.empty() || changed.back() != setting) changed.push_back(setting);
+  }
+  return changed;
+}
+
 }  // namespace orauditd

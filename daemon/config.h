@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 
@@ -66,6 +67,11 @@ StatusOr<Config> ParseConfig(const std::string& yaml_text, const std::string& or
 
 // The effective config as YAML, for --check-config.
 std::string ConfigToYaml(const Config& config);
+
+// The settings (section.key, as ConfigToYaml prints them) whose values
+// differ between two configs, in the order ConfigToYaml prints them. The API
+// keys are not compared: a reload applies them whatever they are.
+std::vector<std::string> ChangedSettings(const Config& before, const Config& after);
 
 // "500ms", "2s", "30m", "1h", "1d" → milliseconds.
 StatusOr<int64_t> ParseDurationMs(const std::string& text);

@@ -94,9 +94,16 @@ void Reload(Runtime* rt) {
   rt->config.keys = fresh->keys;
   rt->config.log_level = fresh->log_level;
   spdlog::set_level(spdlog::level::from_str(fresh->log_level));
-  spdlog::info("reload: config {} read again (keys, log level, openrouter.base_url; "
-               "other settings take a restart)",
+  spdlog::info("reload: config {} read again (keys, log level, openrouter.base_url)",
                rt->config_path);
+  Config unapplied = *fresh;
+  unapplied.base_url = rt->config.base_url;  // applied below
+  std::vector<std::string> waiting = ChangedSettings(rt->config, unapplied);
+  if (!waiting.empty()) {
+    std::string names;
+    for (const std::string& name : waiting) names += (names.empty() ? "" : ", ") + name;
+    spdlog::warn("reload: changed settings that take a restart, still as before: {}", names);
+  }
   if (fresh->base_url != rt->config.base_url) {
     // An HTML 404 parks every lookup and asks for this very fix.
     spdlog::info("reload: openrouter.base_url is now {}", fresh->base_url);

@@ -81,6 +81,18 @@ TEST(ConfigTest, MisspelledSectionIsNamedWithTheNearestSection) {
       << config.status().message();
 }
 
+TEST(ConfigTest, ChangedSettingsNamesEachDifferenceButNotTheKeys) {
+  Config before;
+  Config after = before;
+  EXPECT_TRUE(ChangedSettings(before, after).empty());
+  after.concurrency = 64;
+  after.jsonl_path = "/var/log/orauditd/audit.jsonl";
+  after.data_dir = "/srv/orauditd";
+  after.keys["second"] = KeySource{"SECOND_KEY", ""};
+  EXPECT_EQ(ChangedSettings(before, after),
+            (std::vector<std::string>{"data_dir", "fetch.concurrency", "sinks.jsonl"}));
+}
+
 TEST(ConfigTest, BadValuesNameTheKey) {
   struct Case {
     const char* yaml;

@@ -103,9 +103,17 @@ TEST_F(OperationsTest, SighupWithABadConfigKeepsTheRunningOneAndAGoodOneIsTaken)
   size_t at = quieter.find("level: debug");
   ASSERT_NE(at, std::string::npos);
   quieter.replace(at, 12, "level: info");
+  // A setting a reload does not apply is named, so nobody thinks it took.
+  at = quieter.find("rate_per_second: 1000");
+  ASSERT_NE(at, std::string::npos);
+  quieter.replace(at, 21, "rate_per_second: 999");
   WriteFile(harness_.config_path(), quieter);
   ASSERT_TRUE(harness_.daemon().Kill(SIGHUP).ok());
   ASSERT_TRUE(WaitForLog(harness_, "reload: config")) << harness_.DaemonLog();
+  ASSERT_TRUE(WaitForLog(
+      harness_, "reload: changed settings that take a restart, still as before: "
+                "fetch.rate_per_second"))
+      << harness_.DaemonLog();
   ASSERT_TRUE(harness_.Submit({Record("h-2", "gen-1764863001-operationsResolved02")}).ok());
   ASSERT_TRUE(harness_.WaitForRows(2).ok());
 
