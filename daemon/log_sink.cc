@@ -148,6 +148,22 @@ void LogSink::WriteSummaries(bool all, int64_t now) {
   }
 }
 
+// The record a line is about, for a JSON field of its own: the daemon's
+// lines name it as "record <id>:" (or ", record <id>" at the end). Ids hold
+// no spaces, colons or commas; anything else after "record " is prose.
+std::string_view LogSink::RecordIdIn(std::string_view message) {
+  for (size_t at = message.find("record "); at != std::string_view::npos;
+       at = message.find("record ", at + 1)) {
+    if (at > 0 && message[at - 1] != ' ') continue;
+    size_t begin = at + 7;
+    size_t end = message.find_first_of(" :,", begin);
+    std::string_view id = message.substr(begin, end == std::string_view::npos ? end : end - begin);
+    bool ends_well = end == std::string_view::npos || message[end] == ':' || message[end] == ',';
+    if (!id.empty() && ends_well) return id;
+  }
+  return {};
+}
+
 void LogSink::WriteLine(spdlog::level::level_enum level, int64_t unix_ms, std::string_view text,
                         uint64_t repeated) {
   std::string line;
@@ -164,6 +180,8 @@ void LogSink::WriteLine(spdlog::level::level_enum level, int64_t unix_ms, std::s
     json.Field("time", FormatRfc3339Utc(unix_ms));
     json.Field("level", LevelName(level));
     json.Field("message", message);
+    std::string_view record_id = RecordIdIn(text);
+    if (!record_id.empty()) json.Field("record_id", record_id);
     if (repeated > 0) {
       json.Key("repeated");
       json.Int(static_cast<int64_t>(repeated));

@@ -2,7 +2,8 @@
 // stderr, where systemd hands it to the journal.
 //
 // - text: "2026-12-04 15:10:38.123 info queue: ... open" (UTC);
-// - json: {"time":"2026-12-04T15:10:38.123Z","level":"info","message":"..."}.
+// - json: {"time":"2026-12-04T15:10:38.123Z","level":"info","message":"..."},
+//   plus "record_id" when the line is about one record.
 // When stderr is the journal ($JOURNAL_STREAM names it), each line starts
 // with its syslog priority ("<6>" for info, "<3>" for error), which journald
 // reads as the entry's priority (sd-daemon(3)); text lines then leave the
@@ -50,6 +51,10 @@ class LogSink final : public spdlog::sinks::base_sink<std::mutex> {
 
   // The shape under which repeats are counted. Exposed for tests.
   static std::string Shape(std::string_view text);
+
+  // The id of the record a line names ("record r-1: ..."), or empty; JSON
+  // lines carry it as "record_id".
+  static std::string_view RecordIdIn(std::string_view message);
 
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override;

@@ -49,6 +49,19 @@ TEST_F(LogSinkTest, JsonLinesAreOneObjectEachWithEscapedMessage) {
       << line;
 }
 
+TEST_F(LogSinkTest, JsonLinesAboutARecordCarryItsId) {
+  Make({LogFormat::kJson, false, 0});
+  logger_->warn("record r-1: finished as failed: HTTP 400");
+  logger_->warn("intake: record 01M91M2N6H: generation_id: does not start with \"gen-\"");
+  logger_->error("key default: generation endpoint refused it (HTTP 401); parking, record k-7");
+  logger_->info("queue: finalizing every record it held");
+  ASSERT_EQ(lines_.size(), 4u);
+  EXPECT_NE(lines_[0].find(",\"record_id\":\"r-1\"}"), std::string::npos) << lines_[0];
+  EXPECT_NE(lines_[1].find(",\"record_id\":\"01M91M2N6H\"}"), std::string::npos) << lines_[1];
+  EXPECT_NE(lines_[2].find(",\"record_id\":\"k-7\"}"), std::string::npos) << lines_[2];
+  EXPECT_EQ(lines_[3].find("record_id"), std::string::npos) << lines_[3];
+}
+
 TEST_F(LogSinkTest, JournalLinesStartWithTheSyslogPriorityAndLeaveTheTimeToJournald) {
   Make({LogFormat::kText, /*journal=*/true});
   logger_->debug("d");
