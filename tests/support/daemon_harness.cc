@@ -1,12 +1,12 @@
 #include "tests/support/daemon_harness.h"
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <sstream>
 #include <thread>
 
+#include "common/unix_socket_probe.h"
 #include "tools/intake_client.h"
 #include "tools/metrics_client.h"
 
@@ -131,8 +131,9 @@ Status DaemonHarness::LaunchDaemon() {
         if (passed_fd_ >= 0) {
           return DaemonLog().find("socket passed by systemd") != std::string::npos;
         }
-        struct stat st;
-        return stat(socket_path_.c_str(), &st) == 0 && S_ISSOCK(st.st_mode);
+        // Connecting, not only seeing the file: the file exists from bind(),
+        // and a connect before listen() is refused.
+        return ProbeUnixSocket(socket_path_).ok();
       },
       std::chrono::seconds(15));
   if (!ready) return Status::Unavailable("daemon socket did not appear:\n" + DaemonLog());
