@@ -96,19 +96,18 @@ void Reload(Runtime* rt) {
   spdlog::set_level(spdlog::level::from_str(fresh->log_level));
   spdlog::info("reload: config {} read again (keys, log level, openrouter.base_url)",
                rt->config_path);
-  Config unapplied = *fresh;
-  unapplied.base_url = rt->config.base_url;  // applied below
-  std::vector<std::string> waiting = ChangedSettings(rt->config, unapplied);
-  if (!waiting.empty()) {
-    std::string names;
-    for (const std::string& name : waiting) names += (names.empty() ? "" : ", ") + name;
-    spdlog::warn("reload: changed settings that take a restart, still as before: {}", names);
-  }
   if (fresh->base_url != rt->config.base_url) {
     // An HTML 404 parks every lookup and asks for this very fix.
     spdlog::info("reload: openrouter.base_url is now {}", fresh->base_url);
     rt->config.base_url = fresh->base_url;
     rt->pipeline->SetBaseUrl(fresh->base_url);
+  }
+  // What is left different from the running config is what waits for a restart.
+  std::vector<std::string> waiting = ChangedSettings(rt->config, *fresh);
+  if (!waiting.empty()) {
+    std::string names;
+    for (const std::string& name : waiting) names += (names.empty() ? "" : ", ") + name;
+    spdlog::warn("reload: changed settings that take a restart, still as before: {}", names);
   }
   LoadKeys(rt);
   rt->pipeline->KeysReloaded();

@@ -118,8 +118,7 @@ int Report(const Targets& targets) {
   std::vector<MetricSample> samples = ParseMetricsText(*page);
   std::fputs(RenderStatus(samples, context).c_str(), stdout);
   // A daemon whose queue refuses writes answers, but is not working.
-  bool storage_ok = SumSamples(samples, "orauditd_queue_healthy") > 0;
-  return context.socket_reachable && storage_ok ? 0 : 1;
+  return context.socket_reachable && StorageHealthy(samples) ? 0 : 1;
 }
 
 }  // namespace

@@ -98,6 +98,10 @@ std::string ParkedKeys(const std::vector<MetricSample>& samples) {
 
 }  // namespace
 
+bool StorageHealthy(const std::vector<MetricSample>& samples) {
+  return SumSamples(samples, "orauditd_queue_healthy") > 0;
+}
+
 std::string RenderSocketLine(const StatusContext& context) {
   return Line("intake socket",
               context.socket_path + ": " +
@@ -119,8 +123,7 @@ std::string RenderStatus(const std::vector<MetricSample>& s, const StatusContext
     double age = SumSamples(s, "orauditd_queue_oldest_pending_age_seconds");
     queue += ", oldest came in " + Duration(age) + " ago";
   }
-  queue += SumSamples(s, "orauditd_queue_healthy") > 0 ? "; storage ok"
-                                                       : "; STORAGE FAILED: writes refused";
+  queue += StorageHealthy(s) ? "; storage ok" : "; STORAGE FAILED: writes refused";
   out += Line("queue", queue);
 
   double answers = SumSamples(s, "orauditd_fetch_attempts_total");

@@ -20,6 +20,9 @@ struct StatusContext {
 
 std::string RenderStatus(const std::vector<MetricSample>& samples, const StatusContext& context);
 
+// The daemon's queue takes writes (orauditd_queue_healthy).
+bool StorageHealthy(const std::vector<MetricSample>& samples);
+
 // The intake socket line of RenderStatus alone, for when the metrics page
 // cannot be read.
 std::string RenderSocketLine(const StatusContext& context);
