@@ -4,7 +4,6 @@
 #include <unistd.h>
 #include <uv.h>
 
-#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -15,6 +14,7 @@
 #include "common/spool_files.h"
 #include "daemon/key_store.h"
 #include "daemon/pipeline.h"
+#include "daemon/replay_logging.h"
 #include "daemon/replay_progress.h"
 #include "daemon/replay_run.h"
 #include "daemon/stage_setup.h"
@@ -39,17 +39,6 @@ void LoadKeys(const Config& config, KeyStore* keys) {
   for (const std::string& problem : problems) {
     spdlog::error("{}; lookups with it wait until the end of the window", problem);
   }
-}
-
-// Logs through the progress display, so that no log line lands inside the
-// bar. Warnings and errors only, unless the config asks for more: per-file
-// detail is what the progress and the summary are for.
-void SetUpReplayLogging(const Config& config, ReplayProgress* progress) {
-  auto logger = std::make_shared<spdlog::logger>("orauditd-replay", progress->LogSink());
-  logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %l %v");
-  spdlog::set_default_logger(logger);
-  spdlog::level::level_enum level = spdlog::level::from_str(config.log_level);
-  spdlog::set_level(level < spdlog::level::info ? level : std::max(level, spdlog::level::warn));
 }
 
 bool IsLockError(const Status& status) {
@@ -106,7 +95,8 @@ int RunReplay(const Config& config, const std::vector<std::string>& paths) {
   }
 
   ReplayProgress progress(stderr, isatty(STDERR_FILENO) == 1, kPlainProgressMs);
-  SetUpReplayLogging(config, &progress);
+  // Declared after `progress`, so that it goes first: its logger writes through it.
+  ReplayLogging logging(config, &progress);
 
   std::string queue_dir = config.data_dir + "/queue";
   auto queue = DurableQueue::Open(queue_dir);

@@ -1,8 +1,5 @@
 #include "daemon/replay_progress.h"
 
-#include <spdlog/pattern_formatter.h>
-#include <spdlog/sinks/base_sink.h>
-
 #include <algorithm>
 
 namespace orauditd {
@@ -10,24 +7,6 @@ namespace {
 
 constexpr int kBarWidth = 24;
 constexpr char kClearLine[] = "\r\033[K";
-
-// Log lines go through ReplayProgress::Print so that they never land in
-// the middle of the bar.
-class ProgressSink final : public spdlog::sinks::base_sink<std::mutex> {
- public:
-  explicit ProgressSink(ReplayProgress* progress) : progress_(progress) {}
-
- protected:
-  void sink_it_(const spdlog::details::log_msg& msg) override {
-    spdlog::memory_buf_t text;
-    formatter_->format(msg, text);
-    progress_->Print(std::string_view(text.data(), text.size()));
-  }
-  void flush_() override {}
-
- private:
-  ReplayProgress* progress_;
-};
 
 }  // namespace
 
@@ -83,10 +62,6 @@ void ReplayProgress::Print(std::string_view text) {
   bar_shown_ = false;
   std::fwrite(text.data(), 1, text.size(), out_);
   std::fflush(out_);
-}
-
-std::shared_ptr<spdlog::sinks::sink> ReplayProgress::LogSink() {
-  return std::make_shared<ProgressSink>(this);
 }
 
 }  // namespace orauditd

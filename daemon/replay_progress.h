@@ -4,17 +4,15 @@
 // that the replay moves without filling up with bars.
 //
 // Anything else written to stderr while a bar is shown (a refused line, a
-// log message) goes through Print(), which clears the bar first.
+// log line: see ReplayLogging) goes through Print(), which clears the bar
+// first.
 //
 // Loop thread only, except Print(), which the logger may call from any
 // thread.
 #pragma once
 
-#include <spdlog/sinks/sink.h>
-
 #include <cstdint>
 #include <cstdio>
-#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -45,9 +43,6 @@ class ReplayProgress {
   void Print(std::string_view text);
 
   bool terminal() const { return terminal_; }
-
-  // A spdlog sink that writes through Print().
-  std::shared_ptr<spdlog::sinks::sink> LogSink();
 
  private:
   static std::string Describe(const ReplaySnapshot& snapshot);

@@ -21,15 +21,18 @@
 #include "common/spool_files.h"
 #include "tools/commands.h"
 #include "tools/intake_client.h"
+#include "tools/send_progress.h"
 
 namespace orauditd::tools {
 namespace {
 
 constexpr char kUsage[] =
     "usage: orauditctl replay [--socket S] PATH...\n"
-    "Sends spool files (or the *.jsonl and *.ndjson files in folders) to the daemon,\n"
-    "showing progress; refused lines are printed as file:line: error. Replaying a\n"
-    "file again adds no rows.\n";
+    "Sends spool files (or the *.jsonl and *.ndjson files in folders) to the daemon.\n"
+    "Progress goes to stderr: for each file, its size, the share of its bytes sent\n"
+    "and the lines sent so far, redrawn on a terminal, otherwise a line every 5 s\n"
+    "and one when the file is done. Refused lines are printed as file:line: error.\n"
+    "Replaying a file again adds no rows.\n";
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 
 bool Names(simdjson::dom::object& object, std::string_view field) {
@@ -68,16 +71,24 @@ std::string ReplyError(const std::string& reply) {
 
 // An istream over a spool file as the daemon's spool reads it: numbered
 // lines, CRLF and a byte order mark tolerated, blank lines left out, each
-// line given its spool_ref. It remembers the line number of every line it
-// hands out, so that replies (which come in order) can name file:line.
+// line given its spool_ref. It remembers the number and the end offset of
+// every line it hands out, so that replies (which come in order, some way
+// behind the reading) can name file:line and the share of the file
+// answered.
 class SpoolLineBuf : public std::streambuf {
  public:
+  struct SentLine {
+    int64_t number = 0;
+    uint64_t end_offset = 0;  // bytes of the file up to and with this line
+  };
+
   SpoolLineBuf(std::istream* in, std::string name) : in_(in), name_(std::move(name)) {}
 
-  int64_t TakeLineNumber() {
-    int64_t number = numbers_.empty() ? 0 : numbers_.front();
-    if (!numbers_.empty()) numbers_.pop_front();
-    return number;
+  SentLine TakeLine() {
+    if (sent_.empty()) return {};
+    SentLine line = sent_.front();
+    sent_.pop_front();
+    return line;
   }
   uint64_t bytes_read() const { return bytes_read_; }
 
@@ -86,13 +97,13 @@ class SpoolLineBuf : public std::streambuf {
     while (true) {
       std::string line;
       if (!std::getline(*in_, line)) return traits_type::eof();
-      bytes_read_ += line.size() + 1;
+      bytes_read_ += line.size() + (in_->eof() ? 0 : 1);  // the newline, if there was one
       ++line_number_;
       if (!line.empty() && line.back() == '\r') line.pop_back();
       if (line_number_ == 1 && line.starts_with(kByteOrderMark)) line.erase(0, 3);
       if (line.find_first_not_of(" \t") == std::string::npos) continue;
       current_ = WithSpoolRef(line, SpoolLineRef(name_, line_number_)) + "\n";
-      numbers_.push_back(line_number_);
+      sent_.push_back({line_number_, bytes_read_});
       setg(current_.data(), current_.data(), current_.data() + current_.size());
       return traits_type::to_int_type(current_[0]);
     }
@@ -104,56 +115,18 @@ class SpoolLineBuf : public std::streambuf {
   std::string current_;
   int64_t line_number_ = 0;
   uint64_t bytes_read_ = 0;
-  std::deque<int64_t> numbers_;
+  std::deque<SentLine> sent_;
 };
 
-struct Totals {
-  uint64_t sent = 0;
-  uint64_t ok = 0;
-  uint64_t duplicates = 0;
-  uint64_t refused = 0;
-};
-
-// A line redrawn in place on a terminal, a plain line every few seconds
-// otherwise.
-class Progress {
- public:
-  // The first plain line comes after one period, not at the first reply.
-  Progress() : terminal_(isatty(STDERR_FILENO) == 1), last_(std::chrono::steady_clock::now()) {}
-
-  // `done`: the file's final count, always shown; otherwise counts so far,
-  // shown at most once a period.
-  void Show(const std::string& file, const Totals& t, bool done) {
-    auto now = std::chrono::steady_clock::now();
-    auto every = terminal_ ? std::chrono::milliseconds(200) : std::chrono::milliseconds(5000);
-    if (!done && now - last_ < every) return;
-    last_ = now;
-    std::string text = file + (done ? ": done, " : ": so far ") + std::to_string(t.sent) +
-                       " lines sent, " + std::to_string(t.ok - t.duplicates) + " stored, " +
-                       std::to_string(t.duplicates) + " duplicates, " + std::to_string(t.refused) +
-                       " refused";
-    if (terminal_) {
-      std::fprintf(stderr, "\r\033[K%s", text.c_str());
-      shown_ = true;
-    } else {
-      std::fprintf(stderr, "orauditctl replay: %s\n", text.c_str());
-    }
-  }
-
-  void Clear() {
-    if (shown_) std::fputs("\r\033[K", stderr);
-    shown_ = false;
-  }
-
- private:
-  bool terminal_;
-  bool shown_ = false;
-  std::chrono::steady_clock::time_point last_;
-};
+int64_t SteadyMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 // Sends one file; adds its counts to `totals`. False if it could not be sent.
-bool ReplayFile(const std::string& socket_path, const SpoolFile& file, Totals* totals,
-                Progress* progress) {
+bool ReplayFile(const std::string& socket_path, const SpoolFile& file, ReplayCounts* totals,
+                SendProgress* progress) {
   std::ifstream stream(file.path, std::ios::binary);
   if (!stream) {
     progress->Clear();
@@ -163,20 +136,22 @@ bool ReplayFile(const std::string& socket_path, const SpoolFile& file, Totals* t
   }
   SpoolLineBuf lines(&stream, file.name);
   std::istream in(&lines);
-  Totals mine;
+  ReplayCounts mine;
+  mine.bytes_total = file.size;
   auto sent = SubmitLines(socket_path, in, [&](const std::string&, const std::string& reply) {
-    int64_t number = lines.TakeLineNumber();
+    SpoolLineBuf::SentLine line = lines.TakeLine();
     ++mine.sent;
+    mine.bytes_sent = line.end_offset;
     if (reply.find("\"ok\":true") == std::string::npos) {
       ++mine.refused;
       progress->Clear();
-      std::fprintf(stderr, "%s:%lld: %s\n", file.path.c_str(), static_cast<long long>(number),
+      std::fprintf(stderr, "%s:%lld: %s\n", file.path.c_str(), static_cast<long long>(line.number),
                    ReplyError(reply).c_str());
     } else {
       ++mine.ok;
       if (reply.find("\"duplicate\":true") != std::string::npos) ++mine.duplicates;
     }
-    progress->Show(file.path, mine, /*done=*/false);
+    progress->Show(file.path, mine, /*done=*/false, SteadyMs());
   });
   totals->sent += mine.sent;
   totals->ok += mine.ok;
@@ -188,7 +163,9 @@ bool ReplayFile(const std::string& socket_path, const SpoolFile& file, Totals* t
                  sent.status().message().c_str());
     return false;
   }
-  progress->Show(file.path, mine, /*done=*/true);
+  // Blank lines after the last record count as sent too.
+  mine.bytes_sent = lines.bytes_read();
+  progress->Show(file.path, mine, /*done=*/true, SteadyMs());
   progress->Clear();
   return true;
 }
@@ -221,8 +198,8 @@ int RunReplay(const Args& args) {
     return 2;
   }
 
-  Progress progress;
-  Totals totals;
+  SendProgress progress(stderr, isatty(STDERR_FILENO) == 1, SteadyMs());
+  ReplayCounts totals;
   size_t failed = 0;
   for (const SpoolFile& file : *files) {
     if (!ReplayFile(socket_path, file, &totals, &progress)) ++failed;

@@ -102,6 +102,17 @@ class ReplayTest : public ::testing::Test {
     return n.ok() ? *n : n.status().ToString();
   }
 
+  // The harness's config with log.format json (it logs at debug, so the
+  // replay has log lines to show).
+  std::string JsonLogConfig() {
+    std::string text = ReadFile(harness_.config_path());
+    const std::string level = "log: { level: debug";
+    size_t at = text.find(level);
+    EXPECT_NE(at, std::string::npos) << text;
+    if (at != std::string::npos) text.insert(at + level.size(), ", format: json");
+    return Write("json-log.yaml", text);
+  }
+
   DaemonHarness harness_;
 };
 
@@ -165,6 +176,30 @@ TEST_F(ReplayTest, FoldersAreReadForTheirSpoolFiles) {
   EXPECT_EQ(Rows(), "2");
 }
 
+TEST_F(ReplayTest, JsonLogFormatMakesTheReplayLogJsonLines) {
+  std::string file = Write("json.jsonl", Records("h") + "not json\n");
+  std::vector<std::string> argv = {ORAUDITD_BIN, "replay", "--config", JsonLogConfig(), file};
+  CommandRun run = Exec(argv);
+  EXPECT_EQ(run.exit.code, 1) << "a refused line: " << run.out << run.err;
+
+  // Progress lines and refused lines are the command's own output; every
+  // other stderr line is a log line, shaped as the daemon's JSON lines are.
+  std::istringstream err(run.err);
+  std::string line;
+  int log_lines = 0;
+  while (std::getline(err, line)) {
+    if (line.rfind("replay: ", 0) == 0 || line.rfind(file + ":", 0) == 0) continue;
+    ++log_lines;
+    EXPECT_EQ(line.rfind("{\"time\":\"", 0), 0u) << line;
+    EXPECT_NE(line.find("Z\",\"level\":\""), std::string::npos) << line;
+    EXPECT_NE(line.find("\"message\":\""), std::string::npos) << line;
+    EXPECT_EQ(line.back(), '}') << line;
+  }
+  EXPECT_GT(log_lines, 0) << "the config logs at debug:\n" << run.err;
+  EXPECT_NE(run.err.find(file + ":5: line: "), std::string::npos) << run.err;
+  EXPECT_EQ(Rows(), "3");
+}
+
 TEST_F(ReplayTest, MissingPathIsAUsageError) {
   CommandRun run = Replay({harness_.dir() + "/absent.jsonl"});
   EXPECT_EQ(run.exit.code, 2) << run.err;
@@ -189,6 +224,13 @@ TEST_F(ReplayTest, OrauditctlReplaySendsFilesToTheDaemonOnce) {
   EXPECT_NE(first.out.find("4 lines: 3 stored, 0 duplicates, 1 refused"), std::string::npos)
       << first.out;
   EXPECT_NE(first.err.find(file + ":5: line: "), std::string::npos) << first.err;
+  // Stderr is a file here, so progress comes as plain lines; the last one
+  // gives the file's size and the share sent.
+  std::string size = std::to_string(std::filesystem::file_size(file));
+  EXPECT_NE(first.err.find("orauditctl replay: " + file + ": done, 100% of " + size +
+                           " bytes sent, 4 lines: 3 stored, 0 duplicates, 1 refused\n"),
+            std::string::npos)
+      << first.err;
   ASSERT_TRUE(harness_.WaitForRows(3).ok());
 
   CommandRun second = CtlReplay({file});

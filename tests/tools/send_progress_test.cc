@@ -1,0 +1,85 @@
+// orauditctl replay's progress lines: the file's size, the share sent and
+// the counts, at most once a period unless the file is done.
+#include "tools/send_progress.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <string>
+
+namespace orauditd::tools {
+namespace {
+
+// What was written to a temporary FILE.
+std::string Written(std::FILE* file) {
+  std::fflush(file);
+  std::rewind(file);
+  std::string text;
+  char buffer[4096];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof(buffer), file)) > 0) text.append(buffer, n);
+  return text;
+}
+
+ReplayCounts Counts(uint64_t bytes_sent, uint64_t bytes_total) {
+  ReplayCounts counts;
+  counts.sent = 1200;
+  counts.ok = 1195;
+  counts.duplicates = 5;
+  counts.refused = 5;
+  counts.bytes_sent = bytes_sent;
+  counts.bytes_total = bytes_total;
+  return counts;
+}
+
+TEST(SendProgressTest, GivesTheShareOfTheFileAndItsSize) {
+  EXPECT_EQ(SendProgress::Describe(Counts(4404020, 11010048), /*done=*/false),
+            "40% of 10.5 MiB sent, 1200 lines so far: 1190 stored, 5 duplicates, 5 refused");
+  EXPECT_EQ(SendProgress::Describe(Counts(11010048, 11010048), /*done=*/true),
+            "done, 100% of 10.5 MiB sent, 1200 lines: 1190 stored, 5 duplicates, 5 refused");
+}
+
+TEST(SendProgressTest, SizesAreInBytesThenBinaryUnits) {
+  EXPECT_EQ(SendProgress::Describe(Counts(0, 312), false).substr(0, 19), "0% of 312 bytes sen");
+  EXPECT_EQ(SendProgress::Describe(Counts(0, 4096), false).substr(0, 14), "0% of 4.0 KiB ");
+  EXPECT_EQ(SendProgress::Describe(Counts(0, 3ull << 30), false).substr(0, 14), "0% of 3.0 GiB ");
+}
+
+TEST(SendProgressTest, ShareIsRoundedDownAndNeverAboveAHundred) {
+  EXPECT_EQ(SendProgress::Describe(Counts(999, 1000), false).substr(0, 4), "99% ");
+  EXPECT_EQ(SendProgress::Describe(Counts(1200, 1000), false).substr(0, 5), "100% ")
+      << "a file that grew while it was sent";
+  EXPECT_EQ(SendProgress::Describe(Counts(0, 0), true).substr(0, 26),
+            "done, 100% of 0 bytes sent");
+}
+
+TEST(SendProgressTest, PlainLinesComeOncePerPeriodAndWhenTheFileIsDone) {
+  std::FILE* out = std::tmpfile();
+  ASSERT_NE(out, nullptr);
+  SendProgress progress(out, /*terminal=*/false, /*now_ms=*/1000);
+  progress.Show("a.jsonl", Counts(10, 100), false, 1100);  // before the first period ends
+  progress.Show("a.jsonl", Counts(40, 100), false, 6000);
+  progress.Show("a.jsonl", Counts(50, 100), false, 7000);  // within the next period
+  progress.Show("a.jsonl", Counts(100, 100), true, 7001);
+  EXPECT_EQ(Written(out),
+            "orauditctl replay: a.jsonl: 40% of 100 bytes sent, 1200 lines so far: 1190 stored, "
+            "5 duplicates, 5 refused\n"
+            "orauditctl replay: a.jsonl: done, 100% of 100 bytes sent, 1200 lines: 1190 stored, "
+            "5 duplicates, 5 refused\n");
+  std::fclose(out);
+}
+
+TEST(SendProgressTest, OnATerminalTheLineIsRedrawnInPlaceAndCleared) {
+  std::FILE* out = std::tmpfile();
+  ASSERT_NE(out, nullptr);
+  SendProgress progress(out, /*terminal=*/true, /*now_ms=*/0);
+  progress.Show("a.jsonl", Counts(25, 100), false, 250);
+  progress.Clear();
+  EXPECT_EQ(Written(out),
+            "\r\033[Ka.jsonl: 25% of 100 bytes sent, 1200 lines so far: 1190 stored, "
+            "5 duplicates, 5 refused\r\033[K");
+  std::fclose(out);
+}
+
+}  // namespace
+}  // namespace orauditd::tools
