@@ -106,7 +106,7 @@ class HttpClient::Impl {
   void NotifyFinished();
   void HandleClosed();
   void ReportError(const std::string& message);
-  CURL* AcquireEasy();
+  StatusOr<CURL*> AcquireEasy();
   void ReleaseEasy(CURL* easy);
 
   uv_loop_t* loop_;
@@ -209,12 +209,12 @@ void HttpClient::Impl::Start(std::unique_ptr<Transfer> transfer) {
     transfer->Fail(context + setup_error_);
     return FinishLater(std::move(transfer));
   }
-  CURL* easy = AcquireEasy();
-  if (easy == nullptr) {
-    transfer->Fail(context + "curl_easy_init failed");
+  StatusOr<CURL*> easy = AcquireEasy();
+  if (!easy.ok()) {
+    transfer->Fail(context + easy.status().message());
     return FinishLater(std::move(transfer));
   }
-  Status attached = transfer->Attach(easy, settings_);
+  Status attached = transfer->Attach(*easy);
   if (!attached.ok()) {
     curl_easy_cleanup(transfer->Detach());
     transfer->Fail(context + attached.message());
@@ -222,7 +222,7 @@ void HttpClient::Impl::Start(std::unique_ptr<Transfer> transfer) {
   }
   // Adding the handle makes curl ask for a 0 ms timeout; the transfer really
   // starts when that timer fires (the kickstart), outside this call.
-  CURLMcode rc = curl_multi_add_handle(multi_, easy);
+  CURLMcode rc = curl_multi_add_handle(multi_, *easy);
   if (rc != CURLM_OK) {
     ReleaseEasy(transfer->Detach());
     transfer->Fail(context + MultiError("curl_multi_add_handle", rc));
@@ -240,18 +240,23 @@ void HttpClient::Impl::StartWaiting() {
   }
 }
 
-CURL* HttpClient::Impl::AcquireEasy() {
-  if (idle_easy_.empty()) return curl_easy_init();
-  CURL* easy = idle_easy_.back();
-  idle_easy_.pop_back();
+StatusOr<CURL*> HttpClient::Impl::AcquireEasy() {
+  if (!idle_easy_.empty()) {
+    CURL* easy = idle_easy_.back();
+    idle_easy_.pop_back();
+    return easy;
+  }
+  CURL* easy = curl_easy_init();
+  if (easy == nullptr) return Status::ResourceExhausted("curl_easy_init failed");
+  Status configured = ConfigureEasy(easy, settings_);
+  if (!configured.ok()) {
+    curl_easy_cleanup(easy);
+    return configured;
+  }
   return easy;
 }
 
 void HttpClient::Impl::ReleaseEasy(CURL* easy) {
-  // A stale CURLOPT_PRIVATE must never lead back to a finished transfer.
-  if (curl_easy_setopt(easy, CURLOPT_PRIVATE, static_cast<void*>(nullptr)) != CURLE_OK) {
-    ReportError("curl_easy_setopt(CURLOPT_PRIVATE) failed");
-  }
   if (idle_easy_.size() < options_.max_in_flight) {
     idle_easy_.push_back(easy);
   } else {

@@ -370,6 +370,50 @@ TEST_F(HttpClientTest, ReusesOneConnectionForSequentialRequests) {
   CloseAndFinish(client);
 }
 
+// With one slot every request runs on the same easy handle, which keeps its
+// shared options between transfers: a timeout, a body cap and the headers
+// of one request must not carry over to the next.
+TEST_F(HttpClientTest, AReusedHandleCarriesNothingOverFromTheLastRequest) {
+  HttpTestServer server;
+  server.Enqueue(ScriptedReply::Hang());
+  server.Enqueue(ScriptedReply::Respond(200, std::string(5000, 'b')));
+  server.Enqueue(ScriptedReply::Respond(200, std::string(3000, 'c')));
+  HttpClient client(&loop_, Options(/*max_in_flight=*/1));
+  std::vector<HttpResponse> responses;
+  auto keep = [&](HttpResponse r) { responses.push_back(std::move(r)); };
+
+  HttpRequest hanging = Request(server, /*timeout_ms=*/200);
+  hanging.headers.push_back("X-First: only-here");
+  client.Get(hanging, keep);
+  HttpRequest capped = Request(server);
+  capped.max_body_bytes = 1000;
+  client.Get(capped, keep);
+  HttpRequest last = Request(server, /*timeout_ms=*/5000);
+  last.url = server.BaseUrl() + "/api/v1/generation?id=gen-2";
+  last.headers = {"Authorization: Bearer sk-or-v1-second", "Accept: application/json"};
+  client.Get(last, keep);
+  ASSERT_TRUE(RunUntil([&] { return responses.size() == 3; }));
+
+  EXPECT_TRUE(responses[0].timed_out);
+  EXPECT_TRUE(responses[1].body_too_large);
+  EXPECT_TRUE(responses[2].transport_ok) << responses[2].error;
+  EXPECT_FALSE(responses[2].timed_out);
+  EXPECT_FALSE(responses[2].body_too_large);
+  EXPECT_EQ(responses[2].status, 200);
+  EXPECT_EQ(responses[2].body, std::string(3000, 'c'));
+  EXPECT_TRUE(responses[2].error.empty()) << responses[2].error;
+  std::vector<testing::RecordedRequest> seen = server.requests();
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[2].target, "/api/v1/generation?id=gen-2");
+  EXPECT_EQ(seen[2].Header("authorization").value_or(""), "Bearer sk-or-v1-second");
+  EXPECT_EQ(seen[2].Header("accept").value_or(""), "application/json");
+  EXPECT_EQ(seen[2].Header("user-agent").value_or(""), "orauditd-test/1");
+  EXPECT_EQ(seen[0].Header("x-first").value_or(""), "only-here");
+  EXPECT_EQ(seen[1].Header("x-first"), std::nullopt);
+  EXPECT_EQ(seen[2].Header("x-first"), std::nullopt);
+  CloseAndFinish(client);
+}
+
 TEST_F(HttpClientTest, ReconnectsWhenTheServerClosesAnIdleConnection) {
   HttpTestServer server;
   ScriptedReply closing = ScriptedReply::Respond(200, "{}", {"Connection: close"});
