@@ -8,6 +8,19 @@ namespace {
 constexpr int kBarWidth = 24;
 constexpr char kClearLine[] = "\r\033[K";
 
+double ShareRead(const ReplaySnapshot& s) {
+  double done = s.bytes_total == 0
+                    ? 1.0
+                    : static_cast<double>(s.bytes_read) / static_cast<double>(s.bytes_total);
+  return std::clamp(done, 0.0, 1.0);
+}
+
+// "40% read" while the files are read, then "waiting for rows".
+std::string Stage(const ReplaySnapshot& s) {
+  return s.reading ? std::to_string(static_cast<int>(ShareRead(s) * 100)) + "% read"
+                   : std::string("waiting for rows");
+}
+
 }  // namespace
 
 ReplayProgress::ReplayProgress(std::FILE* out, bool terminal, int64_t plain_interval_ms)
@@ -20,16 +33,10 @@ std::string ReplayProgress::Describe(const ReplaySnapshot& s) {
 }
 
 std::string ReplayProgress::Bar(const ReplaySnapshot& s) const {
-  double done = s.bytes_total == 0
-                    ? 1.0
-                    : static_cast<double>(s.bytes_read) / static_cast<double>(s.bytes_total);
-  done = std::clamp(done, 0.0, 1.0);
-  int filled = static_cast<int>(done * kBarWidth);
+  int filled = static_cast<int>(ShareRead(s) * kBarWidth);
   std::string bar = "[" + std::string(static_cast<size_t>(filled), '#') +
                     std::string(static_cast<size_t>(kBarWidth - filled), '.') + "] ";
-  bar += s.reading ? std::to_string(static_cast<int>(done * 100)) + "% read"
-                   : std::string("waiting for rows");
-  return bar + ": " + Describe(s);
+  return bar + Stage(s) + ": " + Describe(s);
 }
 
 void ReplayProgress::Update(const ReplaySnapshot& snapshot, int64_t now_ms) {
@@ -43,7 +50,7 @@ void ReplayProgress::Update(const ReplaySnapshot& snapshot, int64_t now_ms) {
   }
   if (last_plain_ms_ >= 0 && now_ms - last_plain_ms_ < plain_interval_ms_) return;
   last_plain_ms_ = now_ms;
-  std::string line = "replay: " + Describe(snapshot) + "\n";
+  std::string line = "replay: " + Stage(snapshot) + ": " + Describe(snapshot) + "\n";
   std::fwrite(line.data(), 1, line.size(), out_);
   std::fflush(out_);
 }
