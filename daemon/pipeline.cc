@@ -126,14 +126,15 @@ void Pipeline::OnDrainTimeout(uv_timer_t* timer) {
   self->http_->Close([] {});
 }
 
-void Pipeline::ArmTimer() {
+void Pipeline::ArmTimer(int64_t min_wait_ms) {
   if (stopping_ || in_flight_ >= options_.concurrency) return;
-  std::optional<int64_t> next = queue_->NextDueMs();
+  std::optional<int64_t> next =
+      queue_->NextDueMs([this](const std::string& id) { return Busy(id); });
   if (!next) {
     uv_timer_stop(&timer_);
     return;
   }
-  int64_t wait = std::max<int64_t>(0, *next - clock_->NowMs());
+  int64_t wait = std::max<int64_t>(min_wait_ms, *next - clock_->NowMs());
   uv_timer_start(&timer_, &Pipeline::OnTimer, static_cast<uint64_t>(wait), 0);
 }
 
@@ -141,6 +142,7 @@ void Pipeline::RunDue() {
   if (stopping_) return;
   int64_t now = clock_->NowMs();
   size_t free_slots = options_.concurrency - std::min(options_.concurrency, in_flight_);
+  bool took_any = false;
   if (free_slots > 0) {
     int64_t lease = now + options_.request_timeout_ms + kLeaseSlackMs;
     auto due = queue_->TakeDue(now, free_slots, lease,
@@ -150,9 +152,13 @@ void Pipeline::RunDue() {
       uv_timer_start(&timer_, &Pipeline::OnTimer, 1000, 0);
       return;
     }
+    took_any = !due->empty();
     for (QueuedRecord& queued : *due) Dispatch(std::move(queued), now);
   }
-  ArmTimer();
+  // libuv runs a 0 ms timer started inside a timer callback again in the
+  // same pass, before any I/O or signal: after a pass that made no progress
+  // that could spin the loop forever, so the next try waits 1 ms at least.
+  ArmTimer(took_any ? 0 : 1);
 }
 
 void Pipeline::Dispatch(QueuedRecord queued, int64_t now_ms) {
@@ -397,6 +403,9 @@ void Pipeline::Written(const std::vector<DurableQueue::Finished>& batch,
   // Also the records Finalize dropped for a lease they no longer held: one
   // left busy would be skipped by every later TakeDue.
   for (const std::string& id : ids) busy_ids_.erase(id);
+  // A record Finalize dropped is due again (its lease ran out); the timer
+  // left it alone while it was busy.
+  if (!stopping_) ArmTimer();
   sink_progress_ = sinks.progress;
   for (const auto& [name, rows] : sinks.rows_by_sink) counters_.rows_by_sink[name] += rows;
   counters_.sink_errors += sinks.errors;

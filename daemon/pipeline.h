@@ -96,7 +96,9 @@ class Pipeline {
   void RunDue();
   // Makes sure the check handle runs soon, without waiting for a socket.
   void CheckSoon();
-  void ArmTimer();
+  // Arms the timer for the next due record the loop is not busy with, no
+  // sooner than `min_wait_ms` from now.
+  void ArmTimer(int64_t min_wait_ms = 0);
   void Dispatch(QueuedRecord queued, int64_t now_ms);
   void OnAnswer(QueuedRecord queued, const HttpResponse& response);
   void NoteKeyEffects(const QueuedRecord& queued, const LookupResult& result, int64_t now_ms);

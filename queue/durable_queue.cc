@@ -355,17 +355,25 @@ StatusOr<std::vector<QueuedRecord>> DurableQueue::TakeDue(
   return taken;
 }
 
-std::optional<int64_t> DurableQueue::NextDueMs() {
+std::optional<int64_t> DurableQueue::NextDueMs(
+    const std::function<bool(const std::string&)>& skip) {
   std::string floor = BeginDueScan();  // before the iterator: see TakeDue
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), due_));
   if (after_scan_iterator_) after_scan_iterator_();
-  it->Seek(floor);
+  std::string first_skipped;  // the floor must not pass a key left in place
+  for (it->Seek(floor); it->Valid(); it->Next()) {
+    std::string_view key(it->key().data(), it->key().size());
+    if (!skip || !skip(std::string(key.substr(8)))) break;
+    if (first_skipped.empty()) first_skipped = it->key().ToString();
+  }
   if (!it->Valid()) {
-    EndDueScan(it->status().ok() ? kDueFloorEnd : std::string());
+    std::string stop = it->status().ok() ? kDueFloorEnd : std::string();
+    EndDueScan(first_skipped.empty() ? stop : std::min(stop, first_skipped));
     return std::nullopt;
   }
-  EndDueScan(it->key().ToString());
-  return static_cast<int64_t>(GetBigEndian(std::string_view(it->key().data(), 8)));
+  std::string found = it->key().ToString();
+  EndDueScan(first_skipped.empty() ? found : first_skipped);
+  return static_cast<int64_t>(GetBigEndian(std::string_view(found.data(), 8)));
 }
 
 Status DurableQueue::Reschedule(const QueuedRecord& record, int64_t previous_due_ms) {

@@ -93,8 +93,12 @@ class DurableQueue {
       int64_t now_ms, size_t limit, int64_t lease_until_ms,
       const std::function<bool(const std::string&)>& skip = nullptr);
 
-  // Earliest due time, if anything is pending.
-  std::optional<int64_t> NextDueMs();
+  // Earliest due time of a pending record for which skip(request_id) is
+  // false, if there is one. The caller skips what it is busy with: such a
+  // record may be due already (its lease ran out while its row waited for
+  // the writer), and a timer armed for it would fire at once, again and
+  // again, while TakeDue leaves it alone.
+  std::optional<int64_t> NextDueMs(const std::function<bool(const std::string&)>& skip = nullptr);
 
   // Stores a record's new state and moves it in the schedule.
   // `previous_due_ms` is the due time it was taken under; FailedPrecondition

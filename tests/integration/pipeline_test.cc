@@ -1,15 +1,18 @@
 // End to end on real processes: the fake OpenRouter, the built daemon, its
 // Unix socket and its SQLite file.
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "tests/support/daemon_harness.h"
 
@@ -348,6 +351,54 @@ TEST(PipelineOneAtATimeTest, NextLookupStartsWithoutWaitingForAnotherEvent) {
       harness.Query("SELECT count(*) AS n FROM audit_log WHERE meta_status = 'resolved'");
   ASSERT_TRUE(resolved.ok()) << resolved.status().ToString();
   EXPECT_EQ((*resolved)[0]["n"], std::to_string(kRecords));
+}
+
+// Rows that wait for the writer past their lease (the lookup timeout plus
+// 5 s) are due again while the loop still holds them. The loop used to arm
+// a 0 ms timer for them, which libuv runs again in the same pass: the
+// daemon spun at full CPU, wrote no more rows and ignored SIGTERM. A slow
+// sink can hold rows that long; here, another process holds the audit
+// database's write lock, so the first write waits SQLite's 5 s busy timeout
+// while later rows queue behind it, and the whole daemon is stopped for 8 s
+// meanwhile (as a paused VM or an overloaded host would), so that those
+// rows' leases run out before the write returns.
+TEST(PipelineStuckWriterTest, RowsHeldPastTheirLeaseDoNotStopTheLoop) {
+  DaemonHarness harness;
+  ASSERT_TRUE(harness.StartFake("{}").ok());
+  ASSERT_TRUE(harness.StartDaemon().ok());
+  ASSERT_TRUE(harness.Submit({Record("sw-0", "gen-1764860000-stuckWriter0")}).ok());
+  ASSERT_TRUE(harness.WaitForRows(1).ok()) << harness.DaemonLog();
+
+  sqlite3* lock = nullptr;
+  ASSERT_EQ(sqlite3_open(harness.db_path().c_str(), &lock), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(lock, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(lock);
+  for (int wave = 1; wave <= 2; ++wave) {
+    std::vector<std::string> lines;
+    for (int i = 0; i < 20; ++i) {
+      std::string id = "sw-" + std::to_string(wave) + "-" + std::to_string(i);
+      lines.push_back(Record(id, "gen-1764860000-stuckWriter" + id));
+    }
+    auto replies = harness.Submit(lines);
+    ASSERT_TRUE(replies.ok()) << replies.status().ToString();
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  ASSERT_EQ(kill(harness.daemon().pid(), SIGSTOP), 0);
+  std::this_thread::sleep_for(std::chrono::seconds(8));
+  ASSERT_EQ(kill(harness.daemon().pid(), SIGCONT), 0);
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  sqlite3_exec(lock, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(lock);
+
+  EXPECT_TRUE(harness.WaitForRows(41).ok()) << "rows stopped coming\n" << harness.DaemonLog();
+  auto exit = harness.StopDaemon(SIGTERM, std::chrono::seconds(15));
+  ASSERT_TRUE(exit.ok()) << "daemon still running 15 s after SIGTERM\n" << harness.DaemonLog();
+  EXPECT_TRUE(exit->Success()) << exit->ToString();
+  auto rows =
+      harness.Query("SELECT COUNT(*) AS n, COUNT(DISTINCT request_id) AS ids FROM audit_log");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ((*rows)[0]["n"], "41");
+  EXPECT_EQ((*rows)[0]["ids"], "41");
 }
 
 }  // namespace

@@ -47,6 +47,21 @@ TEST_F(DurableQueueTest, EnqueuedRecordsComeBackInDueOrder) {
   EXPECT_EQ(queue->NextDueMs(), 300);
 }
 
+TEST_F(DurableQueueTest, NextDueLeavesOutWhatTheCallerIsBusyWith) {
+  auto queue = Open();
+  auto results = queue->Enqueue({MakeRecord("a", 100), MakeRecord("b", 200), MakeRecord("c", 300)});
+  for (const auto& r : results) ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  auto busy = [](const std::string& id) { return id == "a" || id == "b"; };
+
+  EXPECT_EQ(queue->NextDueMs(busy), 300);
+  EXPECT_EQ(queue->NextDueMs([](const std::string&) { return true; }), std::nullopt);
+  // Skipped keys stay where a later scan finds them once nothing skips them.
+  EXPECT_EQ(queue->NextDueMs(), 100);
+  auto due = queue->TakeDue(250, 10, 10'000);
+  ASSERT_TRUE(due.ok());
+  EXPECT_EQ(due->size(), 2u);
+}
+
 TEST_F(DurableQueueTest, TakenRecordsAreLeasedNotLost) {
   auto queue = Open();
   ASSERT_TRUE(queue->Enqueue({MakeRecord("a", 100)})[0].status.ok());
