@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <memory>
 
@@ -98,6 +99,14 @@ int RunReplay(const Config& config, const std::vector<std::string>& paths) {
   // Declared after `progress`, so that it goes first: its logger writes through it.
   ReplayLogging logging(config, &progress);
 
+  // As the daemon does: --check-config promises that a missing data_dir is made.
+  std::error_code made;
+  std::filesystem::create_directories(config.data_dir, made);
+  if (made) {
+    std::fprintf(stderr, "orauditd replay: data_dir %s: cannot create: %s\n",
+                 config.data_dir.c_str(), made.message().c_str());
+    return kExitFailure;
+  }
   std::string queue_dir = config.data_dir + "/queue";
   auto queue = DurableQueue::Open(queue_dir);
   if (!queue.ok()) {

@@ -97,6 +97,13 @@ StatusOr<std::unique_ptr<DurableQueue>> DurableQueue::Open(const std::string& di
   std::unique_ptr<DurableQueue> queue(new DurableQueue());
   rocksdb::DB* db = nullptr;
   s = rocksdb::DB::Open(db_options, dir, descriptors, &queue->handles_, &db);
+  if (!s.ok() && s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+    // RocksDB's text ("While lock file: .../LOCK: Resource temporarily
+    // unavailable") does not say what an operator needs to know.
+    return Status::FailedPrecondition("open queue " + dir +
+                                      ": in use by another running orauditd (" +
+                                      s.ToString() + ")");
+  }
   if (!s.ok()) return FromRocks(s, "open queue " + dir);
   queue->db_.reset(db);
   queue->after_scan_iterator_ = options.after_scan_iterator;

@@ -206,6 +206,19 @@ TEST_F(ReplayTest, MissingPathIsAUsageError) {
   EXPECT_NE(run.err.find("absent.jsonl"), std::string::npos) << run.err;
 }
 
+TEST_F(ReplayTest, AMissingDataDirIsMadeAsTheDaemonWouldMakeIt) {
+  std::string text = ReadFile(harness_.config_path());
+  const std::string old_line = "data_dir: " + harness_.data_dir() + "\n";
+  const std::string fresh = harness_.dir() + "/fresh/data";
+  size_t at = text.find(old_line);
+  ASSERT_NE(at, std::string::npos) << text;
+  text.replace(at, old_line.size(), "data_dir: " + fresh + "\n");
+  std::string file = Write("fresh.jsonl", Records("m"));
+  CommandRun run = Exec({ORAUDITD_BIN, "replay", "--config", Write("fresh.yaml", text), file});
+  EXPECT_EQ(run.exit.code, 0) << run.out << run.err;
+  EXPECT_TRUE(std::filesystem::is_directory(fresh + "/queue"));
+}
+
 TEST_F(ReplayTest, RunningDaemonHoldsTheQueue) {
   ASSERT_TRUE(harness_.RestartDaemon().ok());
   std::string file = Write("busy.jsonl", Records("e"));

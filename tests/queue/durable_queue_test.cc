@@ -62,6 +62,15 @@ TEST_F(DurableQueueTest, NextDueLeavesOutWhatTheCallerIsBusyWith) {
   EXPECT_EQ(due->size(), 2u);
 }
 
+TEST_F(DurableQueueTest, ASecondOpenSaysTheQueueIsInUse) {
+  auto queue = Open();
+  auto second = DurableQueue::Open(dir_.File("queue"));
+  ASSERT_FALSE(second.ok());
+  EXPECT_NE(second.status().message().find(": in use by another running orauditd ("),
+            std::string::npos)
+      << second.status().message();
+}
+
 TEST_F(DurableQueueTest, TakenRecordsAreLeasedNotLost) {
   auto queue = Open();
   ASSERT_TRUE(queue->Enqueue({MakeRecord("a", 100)})[0].status.ok());
