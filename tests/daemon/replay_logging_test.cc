@@ -10,6 +10,7 @@
 #include <string>
 
 #include "daemon/replay_progress.h"
+#include "tests/support/temp_dir.h"
 
 namespace orauditd {
 namespace {
@@ -39,13 +40,7 @@ class ReplayLoggingTest : public ::testing::Test {
   }
 
   std::string Written() {
-    std::fflush(out_);
-    std::rewind(out_);
-    std::string text;
-    char buffer[4096];
-    size_t n;
-    while ((n = std::fread(buffer, 1, sizeof(buffer), out_)) > 0) text.append(buffer, n);
-    return text;
+    return testing::WrittenTo(out_);
   }
 
   // What came after the bar: the bar is cleared first, then the lines.

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <string>
 
+#include "tests/support/temp_dir.h"
+
 namespace orauditd {
 namespace {
 
@@ -19,13 +21,7 @@ class ReplayProgressPlainTest : public ::testing::Test {
   void TearDown() override { std::fclose(out_); }
 
   std::string Written() {
-    std::fflush(out_);
-    std::rewind(out_);
-    std::string text;
-    char buffer[4096];
-    size_t n;
-    while ((n = std::fread(buffer, 1, sizeof(buffer), out_)) > 0) text.append(buffer, n);
-    return text;
+    return testing::WrittenTo(out_);
   }
 
   static ReplaySnapshot Reading(uint64_t bytes_read, uint64_t lines) {

@@ -2,6 +2,7 @@
 // the test ends.
 #pragma once
 
+#include <cstdio>
 #include <string>
 
 namespace orauditd::testing {
@@ -21,5 +22,8 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// Everything written so far to `file` (a std::tmpfile(), say), from its start.
+std::string WrittenTo(std::FILE* file);
 
 }  // namespace orauditd::testing

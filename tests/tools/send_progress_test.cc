@@ -2,6 +2,8 @@
 // the counts, at most once a period unless the file is done.
 #include "tools/send_progress.h"
 
+#include "tests/support/temp_dir.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -9,17 +11,6 @@
 
 namespace orauditd::tools {
 namespace {
-
-// What was written to a temporary FILE.
-std::string Written(std::FILE* file) {
-  std::fflush(file);
-  std::rewind(file);
-  std::string text;
-  char buffer[4096];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof(buffer), file)) > 0) text.append(buffer, n);
-  return text;
-}
 
 ReplayCounts Counts(uint64_t bytes_sent, uint64_t bytes_total) {
   ReplayCounts counts;
@@ -61,7 +52,7 @@ TEST(SendProgressTest, PlainLinesComeOncePerPeriodAndWhenTheFileIsDone) {
   progress.Show("a.jsonl", Counts(40, 100), false, 6000);
   progress.Show("a.jsonl", Counts(50, 100), false, 7000);  // within the next period
   progress.Show("a.jsonl", Counts(100, 100), true, 7001);
-  EXPECT_EQ(Written(out),
+  EXPECT_EQ(orauditd::testing::WrittenTo(out),
             "orauditctl replay: a.jsonl: 40% of 100 bytes sent, 1200 lines so far: 1190 stored, "
             "5 duplicates, 5 refused\n"
             "orauditctl replay: a.jsonl: done, 100% of 100 bytes sent, 1200 lines: 1190 stored, "
@@ -75,7 +66,7 @@ TEST(SendProgressTest, OnATerminalTheLineIsRedrawnInPlaceAndCleared) {
   SendProgress progress(out, /*terminal=*/true, /*now_ms=*/0);
   progress.Show("a.jsonl", Counts(25, 100), false, 250);
   progress.Clear();
-  EXPECT_EQ(Written(out),
+  EXPECT_EQ(orauditd::testing::WrittenTo(out),
             "\r\033[Ka.jsonl: 25% of 100 bytes sent, 1200 lines so far: 1190 stored, "
             "5 duplicates, 5 refused\r\033[K");
   std::fclose(out);
