@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/terminal_line.h"
+
 namespace orauditd {
 namespace {
 
@@ -39,10 +41,22 @@ std::string ReplayProgress::Bar(const ReplaySnapshot& s) const {
   return bar + Stage(s) + ": " + Describe(s);
 }
 
+// For a terminal too narrow for the bar: the figures a user waits for first.
+std::string ReplayProgress::Compact(const ReplaySnapshot& s) {
+  return Stage(s) + "; " + std::to_string(s.rows) + " rows, " + std::to_string(s.pending) +
+         " pending; " + std::to_string(s.lines) + " lines, " + std::to_string(s.refused) +
+         " refused";
+}
+
 void ReplayProgress::Update(const ReplaySnapshot& snapshot, int64_t now_ms) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (terminal_) {
-    std::string line = kClearLine + Bar(snapshot);
+    int columns = columns_ > 0 ? columns_ : TerminalColumns(out_);
+    std::string text = Bar(snapshot);
+    if (columns > 0 && LineWidth(text) >= static_cast<size_t>(columns)) {
+      text = FitLine(Compact(snapshot), columns);
+    }
+    std::string line = kClearLine + text;
     std::fwrite(line.data(), 1, line.size(), out_);
     std::fflush(out_);
     bar_shown_ = true;

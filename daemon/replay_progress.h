@@ -43,6 +43,10 @@ class ReplayProgress {
   void Print(std::string_view text);
 
   bool terminal() const { return terminal_; }
+  // The terminal's width, for tests; otherwise it is asked at each redraw.
+  void set_columns(int columns) { columns_ = columns; }
+
+  static std::string Compact(const ReplaySnapshot& snapshot);
 
  private:
   static std::string Describe(const ReplaySnapshot& snapshot);
@@ -51,6 +55,7 @@ class ReplayProgress {
   std::FILE* out_;
   bool terminal_;
   int64_t plain_interval_ms_;
+  int columns_ = 0;
   int64_t last_plain_ms_ = -1;
   std::mutex mutex_;
   bool bar_shown_ = false;

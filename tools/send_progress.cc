@@ -2,6 +2,8 @@
 
 #include <iterator>
 
+#include "common/terminal_line.h"
+
 namespace orauditd::tools {
 namespace {
 
@@ -45,6 +47,13 @@ std::string SendProgress::Describe(const ReplayCounts& c, bool done) {
          " refused";
 }
 
+std::string SendProgress::Compact(const ReplayCounts& c, bool done) {
+  return std::to_string(SharePercent(c.bytes_sent, c.bytes_total)) + "% of " +
+         SizeText(c.bytes_total) + (done ? " done: " : ": ") + std::to_string(c.ok - c.duplicates) +
+         " stored, " + std::to_string(c.duplicates) + " dup, " + std::to_string(c.refused) +
+         " refused:";
+}
+
 void SendProgress::Show(const std::string& file, const ReplayCounts& counts, bool done,
                           int64_t now_ms) {
   int64_t every = terminal_ ? kTerminalEveryMs : kPlainEveryMs;
@@ -52,6 +61,11 @@ void SendProgress::Show(const std::string& file, const ReplayCounts& counts, boo
   last_ms_ = now_ms;
   std::string text = file + ": " + Describe(counts, done);
   if (terminal_) {
+    int columns = columns_ > 0 ? columns_ : TerminalColumns(out_);
+    if (columns > 0 && LineWidth(text) >= static_cast<size_t>(columns)) {
+      // The counts first; a long file name is what gets cut.
+      text = FitLine(Compact(counts, done) + " " + file, columns);
+    }
     std::fprintf(out_, "%s%s", kClearLine, text.c_str());
     shown_ = true;
   } else {

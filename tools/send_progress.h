@@ -42,12 +42,19 @@ class SendProgress {
   // "40% of 10.5 MiB sent, 81000 lines so far: 80990 stored, 0 duplicates,
   // 10 refused"; when done, "done, 100% of 10.5 MiB sent, 200000 lines: ...".
   static std::string Describe(const ReplayCounts& counts, bool done);
+  // For a narrow terminal: "40% of 10.5 MiB: 80990 stored, 0 dup, 10 refused:"
+  // (the file's name follows).
+  static std::string Compact(const ReplayCounts& counts, bool done);
+
+  // The terminal's width, for tests; otherwise it is asked at each redraw.
+  void set_columns(int columns) { columns_ = columns; }
 
  private:
   std::FILE* out_;
   bool terminal_;
   int64_t last_ms_;
   bool shown_ = false;
+  int columns_ = 0;
 };
 
 }  // namespace orauditd::tools

@@ -61,5 +61,25 @@ TEST_F(ReplayProgressPlainTest, EmptyInputCountsAsAllRead) {
   EXPECT_EQ(Written().substr(0, 19), "replay: 100% read: ");
 }
 
+TEST_F(ReplayProgressPlainTest, ANarrowTerminalGetsOneRowWithRowsAndPendingFirst) {
+  ReplayProgress progress(out_, /*terminal=*/true, /*plain_interval_ms=*/5000);
+  progress.set_columns(80);
+  ReplaySnapshot s = Reading(1000, 100000);
+  s.reading = false;
+  s.rows = 500;
+  s.pending = 99500;
+  progress.Update(s, 0);
+  std::string line = Written().substr(4);  // after "\r\033[K"
+  EXPECT_EQ(line, "waiting for rows; 500 rows, 99500 pending; 100000 lines, 0 refused");
+  EXPECT_LT(line.size(), 80u);
+}
+
+TEST_F(ReplayProgressPlainTest, AWideTerminalGetsTheWholeBar) {
+  ReplayProgress progress(out_, /*terminal=*/true, /*plain_interval_ms=*/5000);
+  progress.set_columns(200);
+  progress.Update(Reading(400, 40), 0);
+  EXPECT_EQ(Written().substr(4, 36), "[#########...............] 40% read:");
+}
+
 }  // namespace
 }  // namespace orauditd

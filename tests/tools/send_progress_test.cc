@@ -72,5 +72,18 @@ TEST(SendProgressTest, OnATerminalTheLineIsRedrawnInPlaceAndCleared) {
   std::fclose(out);
 }
 
+TEST(SendProgressTest, ANarrowTerminalGetsTheCountsFirstOnOneRow) {
+  std::FILE* out = std::tmpfile();
+  ASSERT_NE(out, nullptr);
+  SendProgress progress(out, /*terminal=*/true, /*now_ms=*/0);
+  progress.set_columns(60);
+  const std::string file = "/var/spool/orauditd/done/calls-2026-12-05-with-a-long-name.jsonl";
+  progress.Show(file, Counts(4404020, 11010048), /*done=*/false, /*now_ms=*/1000);
+  std::string line = orauditd::testing::WrittenTo(out).substr(4);  // after "\r\033[K"
+  EXPECT_EQ(line.substr(0, 53), "40% of 10.5 MiB: 1190 stored, 5 dup, 5 refused: /var/");
+  EXPECT_EQ(line.size(), 59u);
+  std::fclose(out);
+}
+
 }  // namespace
 }  // namespace orauditd::tools
