@@ -44,45 +44,49 @@ TEST(SendProgressTest, ShareIsRoundedDownAndNeverAboveAHundred) {
             "done, 100% of 0 bytes sent");
 }
 
-TEST(SendProgressTest, PlainLinesComeOncePerPeriodAndWhenTheFileIsDone) {
-  std::FILE* out = std::tmpfile();
-  ASSERT_NE(out, nullptr);
-  SendProgress progress(out, /*terminal=*/false, /*now_ms=*/1000);
+// A progress display writing to a temporary file.
+class SendProgressOutputTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    out_ = std::tmpfile();
+    ASSERT_NE(out_, nullptr);
+  }
+  void TearDown() override { std::fclose(out_); }
+  std::string Written() { return orauditd::testing::WrittenTo(out_); }
+
+  std::FILE* out_ = nullptr;
+};
+
+TEST_F(SendProgressOutputTest, PlainLinesComeOncePerPeriodAndWhenTheFileIsDone) {
+  SendProgress progress(out_, /*terminal=*/false, /*now_ms=*/1000);
   progress.Show("a.jsonl", Counts(10, 100), false, 1100);  // before the first period ends
   progress.Show("a.jsonl", Counts(40, 100), false, 6000);
   progress.Show("a.jsonl", Counts(50, 100), false, 7000);  // within the next period
   progress.Show("a.jsonl", Counts(100, 100), true, 7001);
-  EXPECT_EQ(orauditd::testing::WrittenTo(out),
+  EXPECT_EQ(Written(),
             "orauditctl replay: a.jsonl: 40% of 100 bytes sent, 1200 lines so far: 1190 stored, "
             "5 duplicates, 5 refused\n"
             "orauditctl replay: a.jsonl: done, 100% of 100 bytes sent, 1200 lines: 1190 stored, "
             "5 duplicates, 5 refused\n");
-  std::fclose(out);
 }
 
-TEST(SendProgressTest, OnATerminalTheLineIsRedrawnInPlaceAndCleared) {
-  std::FILE* out = std::tmpfile();
-  ASSERT_NE(out, nullptr);
-  SendProgress progress(out, /*terminal=*/true, /*now_ms=*/0);
+TEST_F(SendProgressOutputTest, OnATerminalTheLineIsRedrawnInPlaceAndCleared) {
+  SendProgress progress(out_, /*terminal=*/true, /*now_ms=*/0);
   progress.Show("a.jsonl", Counts(25, 100), false, 250);
   progress.Clear();
-  EXPECT_EQ(orauditd::testing::WrittenTo(out),
+  EXPECT_EQ(Written(),
             "\r\033[Ka.jsonl: 25% of 100 bytes sent, 1200 lines so far: 1190 stored, "
             "5 duplicates, 5 refused\r\033[K");
-  std::fclose(out);
 }
 
-TEST(SendProgressTest, ANarrowTerminalGetsTheCountsFirstOnOneRow) {
-  std::FILE* out = std::tmpfile();
-  ASSERT_NE(out, nullptr);
-  SendProgress progress(out, /*terminal=*/true, /*now_ms=*/0);
+TEST_F(SendProgressOutputTest, ANarrowTerminalGetsTheCountsFirstOnOneRow) {
+  SendProgress progress(out_, /*terminal=*/true, /*now_ms=*/0);
   progress.set_columns(60);
   const std::string file = "/var/spool/orauditd/done/calls-2026-12-05-with-a-long-name.jsonl";
   progress.Show(file, Counts(4404020, 11010048), /*done=*/false, /*now_ms=*/1000);
-  std::string line = orauditd::testing::WrittenTo(out).substr(4);  // after "\r\033[K"
+  std::string line = Written().substr(4);  // after "\r\033[K"
   EXPECT_EQ(line.substr(0, 53), "40% of 10.5 MiB: 1190 stored, 5 dup, 5 refused: /var/");
   EXPECT_EQ(line.size(), 59u);
-  std::fclose(out);
 }
 
 }  // namespace
