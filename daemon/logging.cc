@@ -5,15 +5,19 @@
 #include <chrono>
 #include <memory>
 
-#include "daemon/log_sink.h"
 
 namespace orauditd {
 
-void SetUpLogging(const std::string& level, const std::string& format) {
+LogSinkOptions LogSinkOptionsFor(const std::string& format) {
   LogSinkOptions options;
   options.format = format == "json" ? LogFormat::kJson : LogFormat::kText;
   options.journal = StderrIsJournal();
-  auto logger = std::make_shared<spdlog::logger>("orauditd", std::make_shared<LogSink>(options));
+  return options;
+}
+
+void SetUpLogging(const std::string& level, const std::string& format) {
+  auto logger = std::make_shared<spdlog::logger>(
+      "orauditd", std::make_shared<LogSink>(LogSinkOptionsFor(format)));
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(level));
   spdlog::flush_on(spdlog::level::info);

@@ -5,7 +5,13 @@
 
 #include <string>
 
+#include "daemon/log_sink.h"
+
 namespace orauditd {
+
+// The daemon's log line options for a log.format value ("text" or "json"),
+// journald priorities included when stderr is the journal.
+LogSinkOptions LogSinkOptionsFor(const std::string& format);
 
 // `level` is a log.level value ("info", "debug", ...), `format` a
 // log.format value ("text" or "json"); both were validated with the config.

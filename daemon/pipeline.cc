@@ -403,9 +403,9 @@ void Pipeline::Written(const std::vector<DurableQueue::Finished>& batch,
   // Also the records Finalize dropped for a lease they no longer held: one
   // left busy would be skipped by every later TakeDue.
   for (const std::string& id : ids) busy_ids_.erase(id);
-  // A record Finalize dropped is due again (its lease ran out); the timer
-  // left it alone while it was busy.
-  if (!stopping_) ArmTimer();
+  // A record Finalize dropped, or one rescheduled above, may be due before
+  // the timer: it was left out while it was busy.
+  if (!stopping_ && (!finalized.ok() || batch.size() < ids.size())) ArmTimer();
   sink_progress_ = sinks.progress;
   for (const auto& [name, rows] : sinks.rows_by_sink) counters_.rows_by_sink[name] += rows;
   counters_.sink_errors += sinks.errors;

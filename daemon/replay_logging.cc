@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <memory>
 
+#include "daemon/logging.h"
+
 namespace orauditd {
 namespace {
 
@@ -12,9 +14,8 @@ constexpr char kLoggerName[] = "orauditd-replay";
 
 }  // namespace
 
-ReplayLogging::ReplayLogging(const Config& config, ReplayProgress* progress) {
-  options_.format = config.log_format == "json" ? LogFormat::kJson : LogFormat::kText;
-  options_.journal = StderrIsJournal();
+ReplayLogging::ReplayLogging(const Config& config, ReplayProgress* progress)
+    : options_(LogSinkOptionsFor(config.log_format)) {
   auto sink = std::make_shared<LogSink>(
       options_, [progress](std::string_view line) { progress->Print(line); });
   spdlog::set_default_logger(std::make_shared<spdlog::logger>(kLoggerName, std::move(sink)));
