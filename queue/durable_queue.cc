@@ -1,5 +1,7 @@
 #include "queue/durable_queue.h"
 
+#include <sys/statvfs.h>
+
 #include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
@@ -65,6 +67,13 @@ int64_t IntakeMs(const Record& record) {
   return record.received_ms > 0 ? record.received_ms : record.timestamp_ms;
 }
 
+// Size of the filesystem holding `dir`; 0 when it cannot be told.
+uint64_t FilesystemBytes(const std::string& dir) {
+  struct statvfs fs;
+  if (statvfs(dir.c_str(), &fs) != 0) return 0;
+  return static_cast<uint64_t>(fs.f_blocks) * fs.f_frsize;
+}
+
 std::string SeqKey(int64_t seq) {
   std::string key;
   PutBigEndian(&key, static_cast<uint64_t>(seq));
@@ -85,14 +94,15 @@ DurableQueue::~DurableQueue() {
 
 StatusOr<std::unique_ptr<DurableQueue>> DurableQueue::Open(const std::string& dir,
                                                            const QueueOptions& options) {
-  QueueMemoryBudget budget;
+  // RocksDB would create it too, after logging an error about it missing.
+  rocksdb::Env* env = options.env != nullptr ? options.env : rocksdb::Env::Default();
+  rocksdb::Status s = env->CreateDirIfMissing(dir);
+  if (!s.ok()) return FromRocks(s, "create queue folder " + dir);
+
+  QueueMemoryBudget budget = QueueMemoryBudget::ForDisk(FilesystemBytes(dir));
   rocksdb::DBOptions db_options = QueueDbOptions(budget, options.env);
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = QueueColumnFamilies(
       budget, {rocksdb::kDefaultColumnFamilyName, kRecordsCf, kDueCf, kDedupCf, kGenCf, kRowsCf});
-
-  // RocksDB would create it too, after logging an error about it missing.
-  rocksdb::Status s = db_options.env->CreateDirIfMissing(dir);
-  if (!s.ok()) return FromRocks(s, "create queue folder " + dir);
 
   std::unique_ptr<DurableQueue> queue(new DurableQueue());
   rocksdb::DB* db = nullptr;
@@ -429,12 +439,11 @@ Status DurableQueue::Finalize(std::vector<Finished>* finished) {
   for (Finished& item : *finished) {
     const std::string& id = item.record.record.request_id;
     item.row.seq = seq++;
-    item.row.prev_hash = chain_head;
-    item.row.row_hash = ComputeRowHash(chain_head, item.row);
+    std::string line = SealRowToJsonLine(chain_head, &item.row);
     chain_head = item.row.row_hash;
     batch.Delete(due_, DueKey(item.record.due_ms, id));
     batch.Delete(records_, id);
-    batch.Put(rows_, SeqKey(item.row.seq), RowToJsonLine(item.row));
+    batch.Put(rows_, SeqKey(item.row.seq), line);
   }
   batch.Put(meta_, kNextSeqKey, std::to_string(seq));
   batch.Put(meta_, kLastHashKey, chain_head);

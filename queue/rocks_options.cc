@@ -1,5 +1,7 @@
 #include "queue/rocks_options.h"
 
+#include <algorithm>
+
 #include <rocksdb/cache.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
@@ -11,12 +13,27 @@
 namespace orauditd {
 namespace {
 
-// Small memtables keep the budget (the WriteBufferManager flushes the
-// largest when all of them together pass it). Up to four per family let
-// writes go on while a slow disk flushes; with two, RocksDB stops writes
-// as soon as two wait for the flush, and a TakeDue waits tens of ms.
-constexpr size_t kWriteBufferBytes = 4 << 20;
+// Every memtable flush starts a new WAL, and the first synced intake batch
+// on a new WAL also syncs the folder while the flush syncs its table file:
+// that batch takes 3-7 ms instead of 0.4. With 4 MiB memtables this came
+// three times a second at 20 000 records/s and set the p99 of the
+// acknowledgement; 32 MiB makes it about once a second (bench/intake_bench).
+constexpr size_t kLargestMemtableBytes = 32 << 20;
+constexpr size_t kSmallestMemtableBytes = 4 << 20;
+// A memtable is at most this share of the disk (see ForDisk).
+constexpr uint64_t kDiskPerMemtable = 16;
+// Up to four per family let writes go on while a slow disk flushes; with
+// two, RocksDB stops writes as soon as two wait for the flush, and a
+// TakeDue waits tens of ms.
 constexpr int kMaxWriteBuffers = 4;
+// The WAL never needs to hold more than the memtables, twice over; below
+// 64 MiB its cap would force flushes (and new WALs) of its own.
+constexpr size_t kSmallestWalCapBytes = 64 << 20;
+
+// A flushed table file is written back to the disk as it grows, not all at
+// its final sync, which with 32 MiB memtables stalled the intake's WAL sync
+// behind it for 10-30 ms (the p999 of the acknowledgement).
+constexpr uint64_t kTableBytesPerSync = 1 << 20;
 
 // The due index and the records are a queue: keys are written once,
 // deleted soon after, and scanned from the front. A file whose window of
@@ -54,13 +71,23 @@ std::shared_ptr<rocksdb::TableFactory> TableFactory(const std::shared_ptr<rocksd
 
 }  // namespace
 
+QueueMemoryBudget QueueMemoryBudget::ForDisk(uint64_t disk_bytes) {
+  QueueMemoryBudget budget;
+  if (disk_bytes == 0) return budget;
+  budget.memtable_bytes = static_cast<size_t>(std::clamp<uint64_t>(
+      disk_bytes / kDiskPerMemtable, kSmallestMemtableBytes, kLargestMemtableBytes));
+  budget.memtables_bytes = 4 * budget.memtable_bytes;
+  return budget;
+}
+
 rocksdb::DBOptions QueueDbOptions(const QueueMemoryBudget& budget, rocksdb::Env* env) {
   rocksdb::DBOptions options;
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   options.IncreaseParallelism(2);
   // Bounds the WAL, and so the time a restart spends replaying it.
-  options.max_total_wal_size = 64 << 20;
+  options.max_total_wal_size = std::max(kSmallestWalCapBytes, 2 * budget.memtables_bytes);
+  options.bytes_per_sync = kTableBytesPerSync;
   options.max_open_files = budget.max_open_files;
   options.write_buffer_manager =
       std::make_shared<rocksdb::WriteBufferManager>(budget.memtables_bytes);
@@ -83,7 +110,7 @@ std::vector<rocksdb::ColumnFamilyDescriptor> QueueColumnFamilies(
 
   rocksdb::ColumnFamilyOptions base;
   base.OptimizeLevelStyleCompaction(budget.memtables_bytes);
-  base.write_buffer_size = kWriteBufferBytes;
+  base.write_buffer_size = budget.memtable_bytes;
   base.max_write_buffer_number = kMaxWriteBuffers;
   base.min_write_buffer_number_to_merge = 1;
   base.table_factory = plain;

@@ -18,9 +18,16 @@ namespace orauditd {
 // family. Index and filter blocks live in that cache too, so they do not
 // grow with the data.
 struct QueueMemoryBudget {
-  size_t memtables_bytes = 16 << 20;
+  size_t memtable_bytes = 32 << 20;    // one memtable of one family
+  size_t memtables_bytes = 128 << 20;  // all of them together
   size_t block_cache_bytes = 8 << 20;
   int max_open_files = 512;
+
+  // The budget for a queue on a filesystem of `disk_bytes` (0: unknown).
+  // After the disk was full, RocksDB takes writes again only once a whole
+  // memtable's worth is free: on a small disk the memtables are smaller,
+  // so that freeing a little space is enough.
+  static QueueMemoryBudget ForDisk(uint64_t disk_bytes);
 };
 
 rocksdb::DBOptions QueueDbOptions(const QueueMemoryBudget& budget, rocksdb::Env* env);

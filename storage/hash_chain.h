@@ -30,6 +30,12 @@ std::string ComputeRowHash(std::string_view prev_hash, const Row& row);
 // caller has it already.
 std::string ComputeRowHashOfCanonical(std::string_view prev_hash, std::string_view canonical);
 
+// Seals `row` as the successor of a row whose hash is `prev_hash` (sets its
+// prev_hash and row_hash) and returns its JSON line (RowToJsonLine), from
+// one serialization of the row instead of one for the hash and one for the
+// line.
+std::string SealRowToJsonLine(std::string_view prev_hash, Row* row);
+
 // The head of a chain. Seals rows one after another.
 class HashChain {
  public:

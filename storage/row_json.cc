@@ -77,6 +77,11 @@ class MemberWriter {
     hash_members_[hash_count_++] = {begin, out_->size()};
   }
 
+  // Where the last hash member written ends (row_hash, when both are).
+  size_t last_hash_end() const {
+    return hash_count_ == 0 ? std::string::npos : hash_members_[hash_count_ - 1].second;
+  }
+
   // Cuts the hash members written out of a copy of the text (the last one
   // first, so that the first one's offsets still hold).
   void EraseHashMembers(std::string* text) const {
@@ -102,9 +107,10 @@ class MemberWriter {
 };
 
 // Writes the row to `out`; with `canonical`, also the row without its hash
-// members there.
-void AppendRow(const Row& r, bool with_hashes, bool repair_utf8, std::string* out,
-               std::string* canonical = nullptr) {
+// members there. Returns where the row_hash member ends in `out` (npos
+// when it was not written).
+size_t AppendRow(const Row& r, bool with_hashes, bool repair_utf8, std::string* out,
+                 std::string* canonical = nullptr) {
   MemberWriter w(out, repair_utf8);
   w.Text("app", r.app);
   w.Int("attempts", r.attempts);
@@ -148,23 +154,26 @@ void AppendRow(const Row& r, bool with_hashes, bool repair_utf8, std::string* ou
   w.Number("total_cost", r.total_cost);
   w.Number("upstream_inference_cost", r.upstream_inference_cost);
   w.Text("user_id", r.user_id);
+  size_t row_hash_end = r.row_hash.empty() ? std::string::npos : w.last_hash_end();
   out->push_back('}');
   if (canonical != nullptr) {
     *canonical = *out;
     w.EraseHashMembers(canonical);
   }
+  return row_hash_end;
 }
 
-void Serialize(const Row& row, bool with_hashes, std::string* out, std::string* canonical) {
+size_t Serialize(const Row& row, bool with_hashes, std::string* out, std::string* canonical) {
   out->clear();
   out->reserve(2048);
-  AppendRow(row, with_hashes, /*repair_utf8=*/false, out, canonical);
+  size_t row_hash_end = AppendRow(row, with_hashes, /*repair_utf8=*/false, out, canonical);
   // Keys, numbers and times are ASCII: the text is UTF-8 exactly when
   // every string was.
   if (!IsValidUtf8(*out)) {
     out->clear();
-    AppendRow(row, with_hashes, /*repair_utf8=*/true, out, canonical);
+    row_hash_end = AppendRow(row, with_hashes, /*repair_utf8=*/true, out, canonical);
   }
+  return row_hash_end;
 }
 
 }  // namespace
@@ -183,6 +192,12 @@ std::string RowCanonicalForm(const Row& row) {
 
 void RowToJsonLineAndCanonicalForm(const Row& row, std::string* line, std::string* canonical) {
   Serialize(row, /*with_hashes=*/true, line, canonical);
+}
+
+size_t RowToJsonLineForSealing(const Row& row, std::string* line, std::string* canonical) {
+  size_t row_hash_end = Serialize(row, /*with_hashes=*/true, line, canonical);
+  // The member ends with the value's closing quote; hex needs no escaping.
+  return row_hash_end - 1 - row.row_hash.size();
 }
 
 }  // namespace orauditd

@@ -36,6 +36,12 @@ std::string RowCanonicalForm(const Row& row);
 // Both of the above from one serialization, for the verifier.
 void RowToJsonLineAndCanonicalForm(const Row& row, std::string* line, std::string* canonical);
 
+// The same for a row being sealed, whose row_hash is not known before its
+// canonical form is: row.row_hash holds a stand-in of hex digits as long as
+// the hash. Returns where that stand-in's value starts in `line`, for the
+// caller to write the hash over it.
+size_t RowToJsonLineForSealing(const Row& row, std::string* line, std::string* canonical);
+
 // Parses a JSON lines object. Unknown members are ignored (a newer writer may
 // add fields); a known member of the wrong type, or a missing `seq`,
 // `timestamp`, `request_id`, `status`, `meta_status`, `attempts`, `key` or

@@ -58,6 +58,30 @@ TEST(HashChainTest, HashIgnoresTheRowsOwnHashFields) {
   EXPECT_EQ(ComputeRowHash(kGenesisHash, a), kHashA);
 }
 
+// The queue seals with one serialization of the row; the result must be
+// what hashing and serializing separately give, also where a string needs
+// repair and where metadata holds a member named like the hash.
+TEST(HashChainTest, SealingToALineMatchesHashingAndSerializingApart) {
+  Row odd = fixtures::GoldenRowB();
+  odd.model_used = std::string("bad \xff utf-8");
+  odd.metadata = "{\"row_hash\":\"" + std::string(64, '0') + "\"}";
+  Row rows[] = {fixtures::GoldenRowA(), fixtures::GoldenRowB(), fixtures::GoldenRowC(), odd};
+  std::string prev = kGenesisHash;
+  for (Row& row : rows) {
+    Row expected = row;
+    expected.prev_hash = prev;
+    expected.row_hash = ComputeRowHash(prev, row);
+
+    std::string line = SealRowToJsonLine(prev, &row);
+    EXPECT_EQ(row.prev_hash, expected.prev_hash);
+    EXPECT_EQ(row.row_hash, expected.row_hash);
+    EXPECT_EQ(line, RowToJsonLine(expected));
+    prev = row.row_hash;
+  }
+  EXPECT_EQ(rows[0].row_hash, kHashA);
+  EXPECT_EQ(rows[2].row_hash, kHashC);
+}
+
 TEST(HashChainTest, AnyChangeChangesTheHash) {
   Row base = fixtures::GoldenRowA();
   std::vector<Row> edits(5, base);
