@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "queue/row_builder.h"
 #include "storage/hash_chain.h"
 #include "tests/support/temp_dir.h"
@@ -45,6 +47,31 @@ TEST_F(DurableQueueTest, EnqueuedRecordsComeBackInDueOrder) {
   EXPECT_EQ((*due)[1].record.request_id, "b");
   EXPECT_EQ((*due)[0].record.user_id, "u-a");
   EXPECT_EQ(queue->NextDueMs(), 300);
+}
+
+uintmax_t WalBytes(const std::string& dir) {
+  uintmax_t bytes = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() == ".log") bytes += entry.file_size();
+  }
+  return bytes;
+}
+
+// A start replays the WAL; after a clean close there is none left to replay.
+TEST_F(DurableQueueTest, ACleanCloseLeavesNoWalToReplay) {
+  std::vector<QueuedRecord> records;
+  for (int i = 0; i < 1000; ++i) records.push_back(MakeRecord("r" + std::to_string(i), 100));
+  {
+    auto queue = Open();
+    for (const auto& result : queue->Enqueue(records)) ASSERT_TRUE(result.status.ok());
+    ASSERT_GT(WalBytes(dir_.File("queue")), 50'000u) << "the records are in the WAL";
+  }
+  EXPECT_LT(WalBytes(dir_.File("queue")), 1'000u);
+
+  auto queue = Open();
+  auto taken = queue->TakeDue(100, 2000, 5'000);
+  ASSERT_TRUE(taken.ok());
+  EXPECT_EQ(taken->size(), 1000u) << "every record is still there";
 }
 
 TEST_F(DurableQueueTest, NextDueLeavesOutWhatTheCallerIsBusyWith) {
