@@ -48,7 +48,7 @@ Status FillQueue(DurableQueue* queue, uint64_t first, uint64_t count, int64_t no
 StatusOr<uint64_t> DrainQueue(DurableQueue* queue, int64_t now_ms) {
   uint64_t rows = 0;
   while (true) {
-    auto taken = queue->TakeDue(now_ms, 512, now_ms + 60'000);
+    auto taken = queue->TakeDue(now_ms, 512);
     if (!taken.ok()) return taken.status();
     if (taken->empty()) return rows;
     std::vector<DurableQueue::Finished> finished;

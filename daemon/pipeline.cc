@@ -12,7 +12,6 @@ namespace {
 
 constexpr size_t kSinkBatchRows = 1000;
 constexpr int64_t kSinkRetryMs = 1000;
-constexpr int64_t kLeaseSlackMs = 5000;
 
 std::optional<Generation> PartialGeneration(const QueuedRecord& queued) {
   if (!queued.partial_generation_json) return std::nullopt;
@@ -144,9 +143,7 @@ void Pipeline::RunDue() {
   size_t free_slots = options_.concurrency - std::min(options_.concurrency, in_flight_);
   bool took_any = false;
   if (free_slots > 0) {
-    int64_t lease = now + options_.request_timeout_ms + kLeaseSlackMs;
-    auto due = queue_->TakeDue(now, free_slots, lease,
-                               [this](const std::string& id) { return Busy(id); });
+    auto due = queue_->TakeDue(now, free_slots, [this](const std::string& id) { return Busy(id); });
     if (!due.ok()) {
       spdlog::error("queue: cannot take due records: {}", due.status().ToString());
       uv_timer_start(&timer_, &Pipeline::OnTimer, 1000, 0);
@@ -312,16 +309,17 @@ void Pipeline::Park(QueuedRecord queued, int64_t now_ms, const std::string& why)
 }
 
 void Pipeline::Retry(QueuedRecord queued, int64_t due_ms) {
-  int64_t lease = queued.due_ms;
+  int64_t taken_at = queued.due_ms;
   queued.due_ms = due_ms;
-  Status s = queue_->Reschedule(queued, lease);
+  Status s = queue_->Reschedule(queued, taken_at);
   busy_ids_.erase(queued.record.request_id);
   if (s.code() == Status::Code::kFailedPrecondition) {
-    // The answer came after its lease ended; the newer lookup decides.
+    // Moved or finished since it was taken; that state stands.
     spdlog::debug("record {}: late answer ignored: {}", queued.record.request_id, s.message());
   } else if (!s.ok()) {
-    // The lease still holds it: the record comes back when the lease ends.
+    // Still where it was, due: looked up again once the queue takes writes.
     spdlog::error("record {}: reschedule failed: {}", queued.record.request_id, s.ToString());
+    queue_->Untake(queued.record.request_id, taken_at);
   }
 }
 
@@ -400,7 +398,7 @@ void Pipeline::Written(const std::vector<DurableQueue::Finished>& batch,
   for (const auto& [status, rows] : rows_by_meta_status) {
     counters_.rows_by_meta_status[status] += rows;
   }
-  // Also the records Finalize dropped for a lease they no longer held: one
+  // Also the records Finalize dropped as moved or finished meanwhile: one
   // left busy would be skipped by every later TakeDue.
   for (const std::string& id : ids) busy_ids_.erase(id);
   // A record Finalize dropped, or one rescheduled above, may be due before

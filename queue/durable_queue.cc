@@ -185,13 +185,13 @@ Status DurableQueue::Commit(rocksdb::WriteBatch* batch, bool sync, std::string_v
   return failure;
 }
 
-// The lease token: a record taken under `due_ms` still holds it while its
-// due key is exactly that one. Every write keeps one due key per record.
-StatusOr<bool> DurableQueue::HoldsLease(const std::string& request_id, int64_t due_ms) {
+// The take's token: a record taken under `due_ms` is unchanged since while
+// its due key is exactly that one. Every write keeps one due key per record.
+StatusOr<bool> DurableQueue::StillDueAt(const std::string& request_id, int64_t due_ms) {
   std::string ignored;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), due_, DueKey(due_ms, request_id), &ignored);
   if (s.IsNotFound()) return false;
-  if (!s.ok()) return FromRocks(s, "queue read lease of " + request_id);
+  if (!s.ok()) return FromRocks(s, "queue read due entry of " + request_id);
   return true;
 }
 
@@ -310,8 +310,7 @@ std::vector<EnqueueResult> DurableQueue::Enqueue(std::vector<QueuedRecord> recor
 }
 
 StatusOr<std::vector<QueuedRecord>> DurableQueue::TakeDue(
-    int64_t now_ms, size_t limit, int64_t lease_until_ms,
-    const std::function<bool(const std::string&)>& skip) {
+    int64_t now_ms, size_t limit, const std::function<bool(const std::string&)>& skip) {
   Status writable = CheckWritable();
   if (!writable.ok()) return writable;
   std::vector<QueuedRecord> taken;
@@ -325,54 +324,45 @@ StatusOr<std::vector<QueuedRecord>> DurableQueue::TakeDue(
   std::string floor = BeginDueScan();
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, due_));
   if (after_scan_iterator_) after_scan_iterator_();
-  rocksdb::WriteBatch leases;
-  std::string lease_floor = kDueFloorEnd;
+  rocksdb::WriteBatch stale;
 
-  std::string first_skipped;  // a key left in place: the floor must not pass it
   for (it->Seek(floor); it->Valid() && taken.size() < limit; it->Next()) {
     std::string_view key(it->key().data(), it->key().size());
     std::string request_id(key.substr(8));
-    if (skip && skip(request_id)) {
-      if (first_skipped.empty()) first_skipped = it->key().ToString();
-      continue;
-    }
+    if (skip && skip(request_id)) continue;
     std::string value;
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), records_, request_id, &value);
     if (s.IsNotFound()) {
-      leases.Delete(due_, it->key());  // stale index entry
+      stale.Delete(due_, it->key());  // an index entry whose record is gone
       continue;
     }
     if (!s.ok()) return FromRocks(s, "queue read record " + request_id);
     auto decoded = DecodeQueuedRecord(value);
     if (!decoded.ok()) return decoded.status().WithContext("record " + request_id);
 
-    // The due key alone is the lease. The stored record is rewritten only
-    // when it was parked: in flight now, no longer waiting on a key, a
-    // reload must not hand it out a second time. (Its stored due_ms is read
-    // only for parked records, by UnparkAll.)
-    bool was_parked = decoded->parked;
+    // In flight now, no longer waiting on a key. The stored record keeps
+    // its flag until its answer is stored: a reload (UnparkAll) leaves
+    // alone what the caller skips.
     decoded->parked = false;
-    decoded->due_ms = lease_until_ms;
-    std::string lease_key = DueKey(lease_until_ms, request_id);
-    lease_floor = std::min(lease_floor, lease_key);
-    leases.Delete(due_, it->key());
-    leases.Put(due_, lease_key, "");
-    if (was_parked) leases.Put(records_, request_id, EncodeQueuedRecord(*decoded));
     taken.push_back(std::move(*decoded));
   }
   if (!it->status().ok()) return FromRocks(it->status(), "queue scan due");
-  // Everything before the stop was taken or was stale, and is deleted below,
-  // except what was skipped.
+  // Everything before the stop was taken, held by the caller or stale: the
+  // next scan starts past it. A record the caller holds comes back below
+  // the floor only if it is handed back (Untake) or moved (Reschedule).
   std::string scanned_to = it->Valid() ? it->key().ToString() : upper;
-  if (!first_skipped.empty()) scanned_to = std::min(scanned_to, first_skipped);
-  if (leases.Count() > 0) {
-    // Not synced: a lease lost to a power cut only makes a record due again.
-    Status s = Commit(&leases, /*sync=*/false, "queue lease");
+  if (stale.Count() > 0) {
+    // Not synced: a stale entry that comes back after a power cut is met
+    // and deleted again.
+    Status s = Commit(&stale, /*sync=*/false, "queue delete stale due entries");
     if (!s.ok()) return s;
   }
   EndDueScan(scanned_to);
-  LowerDueFloor(lease_floor);
   return taken;
+}
+
+void DurableQueue::Untake(const std::string& request_id, int64_t due_ms) {
+  LowerDueFloor(DueKey(due_ms, request_id));
 }
 
 std::optional<int64_t> DurableQueue::NextDueMs(
@@ -380,19 +370,17 @@ std::optional<int64_t> DurableQueue::NextDueMs(
   std::string floor = BeginDueScan();  // before the iterator: see TakeDue
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), due_));
   if (after_scan_iterator_) after_scan_iterator_();
-  std::string first_skipped;  // the floor must not pass a key left in place
+  // Keys the caller holds may be passed, as in TakeDue.
   for (it->Seek(floor); it->Valid(); it->Next()) {
     std::string_view key(it->key().data(), it->key().size());
     if (!skip || !skip(std::string(key.substr(8)))) break;
-    if (first_skipped.empty()) first_skipped = it->key().ToString();
   }
   if (!it->Valid()) {
-    std::string stop = it->status().ok() ? kDueFloorEnd : std::string();
-    EndDueScan(first_skipped.empty() ? stop : std::min(stop, first_skipped));
+    EndDueScan(it->status().ok() ? kDueFloorEnd : std::string());
     return std::nullopt;
   }
   std::string found = it->key().ToString();
-  EndDueScan(first_skipped.empty() ? found : first_skipped);
+  EndDueScan(found);
   return static_cast<int64_t>(GetBigEndian(std::string_view(found.data(), 8)));
 }
 
@@ -400,12 +388,12 @@ Status DurableQueue::Reschedule(const QueuedRecord& record, int64_t previous_due
   Status writable = CheckWritable();
   if (!writable.ok()) return writable;
   const std::string& id = record.record.request_id;
-  StatusOr<bool> holds = HoldsLease(id, previous_due_ms);
+  StatusOr<bool> holds = StillDueAt(id, previous_due_ms);
   if (!holds.ok()) return holds.status();
   if (!*holds) {
-    return Status::FailedPrecondition("queue reschedule " + id + ": lease " +
+    return Status::FailedPrecondition("queue reschedule " + id + ": no longer due at " +
                                       std::to_string(previous_due_ms) +
-                                      " is no longer held (finished or taken again)");
+                                      " (finished, or moved by another take)");
   }
   rocksdb::WriteBatch batch;
   std::string due_key = DueKey(record.due_ms, id);
@@ -423,13 +411,13 @@ Status DurableQueue::Finalize(std::vector<Finished>* finished) {
   Status writable = CheckWritable();
   if (!writable.ok()) return writable;
 
-  // An answer that arrives after its lease ended (a stalled loop) may find
-  // the record finished or leased again; only the current lease may seal it.
+  // A record moved or finished since it was taken under this due time (by
+  // another take that did not skip it) is not sealed a second time.
   std::vector<Finished> current;
   std::unordered_set<std::string> sealed;
   for (Finished& item : *finished) {
     const std::string& id = item.record.record.request_id;
-    StatusOr<bool> holds = HoldsLease(id, item.record.due_ms);
+    StatusOr<bool> holds = StillDueAt(id, item.record.due_ms);
     if (!holds.ok()) return holds.status();
     if (*holds && sealed.insert(id).second) current.push_back(std::move(item));
   }

@@ -82,33 +82,40 @@ class DurableQueue {
   // write failure every result carries that failure and nothing was stored.
   std::vector<EnqueueResult> Enqueue(std::vector<QueuedRecord> records);
 
-  // Up to `limit` records due at or before now, oldest due first. Each is
-  // leased: its due time moves to `lease_until_ms`, so that a lookup lost to
-  // a crash is simply tried again then. The returned due_ms is the lease;
-  // it is also the token that Reschedule and Finalize check, so an answer
-  // that comes back after its lease was taken over changes nothing.
-  // Records for which skip(request_id) is true are left alone, unleased: the
-  // caller is still busy with them (a lookup or a finalization in flight).
+  // Up to `limit` records due at or before now, oldest due first, for which
+  // skip(request_id) is false. Nothing is written: a taken record stays
+  // where it is in the schedule, due, until Reschedule moves it or Finalize
+  // ends it, so a lookup lost to a crash is simply due again at the next
+  // start. While the process runs, the caller holds what it took: it passes
+  // a skip that is true for every record it took and has not yet
+  // rescheduled, finalized or handed back with Untake. The returned due_ms
+  // is the token that Reschedule and Finalize check, so that an answer for
+  // a record that was moved or finished meanwhile changes nothing.
   StatusOr<std::vector<QueuedRecord>> TakeDue(
-      int64_t now_ms, size_t limit, int64_t lease_until_ms,
+      int64_t now_ms, size_t limit,
       const std::function<bool(const std::string&)>& skip = nullptr);
 
+  // Hands back a record taken under `due_ms` that the caller could neither
+  // reschedule nor finalize (a failed write): due again at that time. Scans
+  // start past what they have taken; this brings them back to it.
+  void Untake(const std::string& request_id, int64_t due_ms);
+
   // Earliest due time of a pending record for which skip(request_id) is
-  // false, if there is one. The caller skips what it is busy with: such a
-  // record may be due already (its lease ran out while its row waited for
-  // the writer), and a timer armed for it would fire at once, again and
+  // false, if there is one. The caller skips what it holds: such a record
+  // is due already, and a timer armed for it would fire at once, again and
   // again, while TakeDue leaves it alone.
   std::optional<int64_t> NextDueMs(const std::function<bool(const std::string&)>& skip = nullptr);
 
   // Stores a record's new state and moves it in the schedule.
   // `previous_due_ms` is the due time it was taken under; FailedPrecondition
-  // when the record no longer holds it (finished, or leased again).
+  // when the record no longer holds it (finished, or moved by another take).
   Status Reschedule(const QueuedRecord& record, int64_t previous_due_ms);
 
   // Finishes records: each row gets the next seq and is sealed into the hash
   // chain, the record leaves the schedule, and the rows wait in the outbox.
-  // One synced batch for all of them. An item whose record no longer holds
-  // the lease it was taken under is removed from `finished` and gets no row.
+  // One synced batch for all of them. An item whose record no longer has
+  // the due time it was taken under is removed from `finished` and gets no
+  // row.
   struct Finished {
     QueuedRecord record;  // with the due_ms it was taken under
     Row row;              // seq, prev_hash and row_hash are filled in here
@@ -141,7 +148,7 @@ class DurableQueue {
   // Writes a batch; a failure flips the queue to failed (see Health).
   Status Commit(rocksdb::WriteBatch* batch, bool sync, std::string_view context);
   Status CheckWritable();
-  StatusOr<bool> HoldsLease(const std::string& request_id, int64_t due_ms);
+  StatusOr<bool> StillDueAt(const std::string& request_id, int64_t due_ms);
   void LowerDueFloor(const std::string& key);
   // A scan of the due family reads the floor at its start and may raise it
   // at its end; keys inserted meanwhile by another thread are not lost.

@@ -125,7 +125,7 @@ class SpoolWatcherTest : public ::testing::Test {
   // Every stored record, by dedup key.
   std::map<std::string, QueuedRecord> Stored() {
     std::map<std::string, QueuedRecord> stored;
-    auto due = queue_->TakeDue(INT64_MAX / 2, 100000, INT64_MAX / 2);
+    auto due = queue_->TakeDue(INT64_MAX / 2, 100000);
     EXPECT_TRUE(due.ok());
     for (QueuedRecord& q : *due) stored[q.record.dedup_key] = q;
     return stored;

@@ -353,16 +353,16 @@ TEST(PipelineOneAtATimeTest, NextLookupStartsWithoutWaitingForAnotherEvent) {
   EXPECT_EQ((*resolved)[0]["n"], std::to_string(kRecords));
 }
 
-// Rows that wait for the writer past their lease (the lookup timeout plus
-// 5 s) are due again while the loop still holds them. The loop used to arm
-// a 0 ms timer for them, which libuv runs again in the same pass: the
-// daemon spun at full CPU, wrote no more rows and ignored SIGTERM. A slow
-// sink can hold rows that long; here, another process holds the audit
-// database's write lock, so the first write waits SQLite's 5 s busy timeout
-// while later rows queue behind it, and the whole daemon is stopped for 8 s
-// meanwhile (as a paused VM or an overloaded host would), so that those
-// rows' leases run out before the write returns.
-TEST(PipelineStuckWriterTest, RowsHeldPastTheirLeaseDoNotStopTheLoop) {
+// Rows that wait long for the writer are due while the loop still holds
+// them. When taking a record leased it for the lookup timeout plus 5 s,
+// such rows became due again and the loop armed a 0 ms timer for them,
+// which libuv runs again in the same pass: the daemon spun at full CPU,
+// wrote no more rows and ignored SIGTERM. A slow sink can hold rows that
+// long; here, another process holds the audit database's write lock, so
+// the first write waits SQLite's 5 s busy timeout while later rows queue
+// behind it, and the whole daemon is stopped for 8 s meanwhile (as a
+// paused VM or an overloaded host would), longer than such a lease.
+TEST(PipelineStuckWriterTest, RowsHeldLongByTheWriterDoNotStopTheLoop) {
   DaemonHarness harness;
   ASSERT_TRUE(harness.StartFake("{}").ok());
   ASSERT_TRUE(harness.StartDaemon().ok());

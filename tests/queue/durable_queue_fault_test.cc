@@ -41,7 +41,7 @@ class DurableQueueFaultTest : public ::testing::Test {
 
   static std::vector<std::string> DueIds(DurableQueue* queue) {
     std::vector<std::string> ids;
-    auto due = queue->TakeDue(1'000'000, 100, 2'000'000);
+    auto due = queue->TakeDue(1'000'000, 100);
     EXPECT_TRUE(due.ok()) << due.status().ToString();
     if (due.ok()) {
       for (const auto& q : *due) ids.push_back(q.record.request_id);
@@ -83,7 +83,7 @@ TEST_F(DurableQueueFaultTest, FullDiskOnIntakeIsAnErrorAndStoresNothing) {
 TEST_F(DurableQueueFaultTest, AFailedWriteStopsEveryWriteUntilRecovered) {
   auto queue = Open();
   queue->Enqueue({DueRecord("a", 100), DueRecord("b", 100)});
-  auto taken = queue->TakeDue(100, 1, 5000);
+  auto taken = queue->TakeDue(100, 1);
   ASSERT_EQ(taken->size(), 1u);
 
   fs_->FailWrites(rocksdb::IOStatus::NoSpace("test: disk full"));
@@ -95,7 +95,7 @@ TEST_F(DurableQueueFaultTest, AFailedWriteStopsEveryWriteUntilRecovered) {
 
   // Sticky: while RocksDB has not recovered, nothing is written, whatever
   // the call.
-  EXPECT_FALSE(queue->TakeDue(100, 10, 5000).ok());
+  EXPECT_FALSE(queue->TakeDue(100, 10).ok());
   EXPECT_FALSE(queue->Enqueue({DueRecord("c", 100)})[0].status.ok());
   EXPECT_FALSE(queue->TrimRowsThrough(0).ok());
 

@@ -35,7 +35,7 @@ TEST(DurableQueuePendingTest, CountsIntakeNotDuplicatesAndForgetsFinishedRecords
   EXPECT_EQ((*queue)->Pending().records, 3u);
   EXPECT_EQ((*queue)->Pending().oldest_received_ms, 1000);
 
-  auto taken = (*queue)->TakeDue(100, 10, 5000);
+  auto taken = (*queue)->TakeDue(100, 10);
   ASSERT_TRUE(taken.ok());
   std::vector<DurableQueue::Finished> finished;
   for (const auto& q : *taken) {
@@ -78,7 +78,7 @@ TEST(DurableQueuePendingTest, ALargeQueueIsCountedAfterOpenReturnsAndComesOutExa
   auto queue = DurableQueue::Open(dir.File("queue"));
   ASSERT_TRUE(queue.ok());
   // Records finish and arrive while the count runs; it still ends exact.
-  auto taken = (*queue)->TakeDue(100, 100, 5000);
+  auto taken = (*queue)->TakeDue(100, 100);
   ASSERT_TRUE(taken.ok());
   std::vector<DurableQueue::Finished> finished;
   for (const auto& q : *taken) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 
 #include "queue/row_builder.h"
 #include "storage/hash_chain.h"
@@ -40,7 +41,7 @@ TEST_F(DurableQueueTest, EnqueuedRecordsComeBackInDueOrder) {
   auto results = queue->Enqueue({MakeRecord("b", 200), MakeRecord("a", 100), MakeRecord("c", 300)});
   for (const auto& r : results) ASSERT_TRUE(r.status.ok()) << r.status.ToString();
 
-  auto due = queue->TakeDue(250, 10, 10'000);
+  auto due = queue->TakeDue(250, 10);
   ASSERT_TRUE(due.ok());
   ASSERT_EQ(due->size(), 2u);
   EXPECT_EQ((*due)[0].record.request_id, "a");
@@ -69,7 +70,7 @@ TEST_F(DurableQueueTest, ACleanCloseLeavesNoWalToReplay) {
   EXPECT_LT(WalBytes(dir_.File("queue")), 1'000u);
 
   auto queue = Open();
-  auto taken = queue->TakeDue(100, 2000, 5'000);
+  auto taken = queue->TakeDue(100, 2000);
   ASSERT_TRUE(taken.ok());
   EXPECT_EQ(taken->size(), 1000u) << "every record is still there";
 }
@@ -82,9 +83,11 @@ TEST_F(DurableQueueTest, NextDueLeavesOutWhatTheCallerIsBusyWith) {
 
   EXPECT_EQ(queue->NextDueMs(busy), 300);
   EXPECT_EQ(queue->NextDueMs([](const std::string&) { return true; }), std::nullopt);
-  // Skipped keys stay where a later scan finds them once nothing skips them.
+  // Handed back, the skipped records are found again.
+  queue->Untake("a", 100);
+  queue->Untake("b", 200);
   EXPECT_EQ(queue->NextDueMs(), 100);
-  auto due = queue->TakeDue(250, 10, 10'000);
+  auto due = queue->TakeDue(250, 10);
   ASSERT_TRUE(due.ok());
   EXPECT_EQ(due->size(), 2u);
 }
@@ -98,18 +101,20 @@ TEST_F(DurableQueueTest, ASecondOpenSaysTheQueueIsInUse) {
       << second.status().message();
 }
 
-TEST_F(DurableQueueTest, TakenRecordsAreLeasedNotLost) {
+TEST_F(DurableQueueTest, ATakenRecordIsDueAgainAtOnceAfterACrash) {
   auto queue = Open();
   ASSERT_TRUE(queue->Enqueue({MakeRecord("a", 100)})[0].status.ok());
-  auto first = queue->TakeDue(100, 10, 5000);
+  auto first = queue->TakeDue(100, 10);
   ASSERT_EQ(first->size(), 1u);
-  EXPECT_TRUE(queue->TakeDue(4999, 10, 9000)->empty()) << "leased until 5000";
+  EXPECT_EQ((*first)[0].due_ms, 100) << "taking writes nothing: the token is the due time";
+  auto holds_a = [](const std::string& id) { return id == "a"; };
+  EXPECT_TRUE(queue->TakeDue(100'000, 10, holds_a)->empty());
   queue.reset();
 
-  // A crash while the lookup was in flight: the record is due again when the
-  // lease ends.
+  // A crash while the lookup was in flight: nothing holds the record now,
+  // and it is still due.
   queue = Open();
-  auto again = queue->TakeDue(5000, 10, 9000);
+  auto again = queue->TakeDue(100, 10);
   ASSERT_EQ(again->size(), 1u);
   EXPECT_EQ((*again)[0].record.request_id, "a");
 }
@@ -122,7 +127,7 @@ TEST_F(DurableQueueTest, SameDedupKeyIsADuplicate) {
   auto second = queue->Enqueue({MakeRecord("a", 100)});
   EXPECT_TRUE(second[0].duplicate);
   EXPECT_EQ(second[0].request_id, "a");
-  EXPECT_EQ(queue->TakeDue(1000, 10, 5000)->size(), 1u);
+  EXPECT_EQ(queue->TakeDue(1000, 10)->size(), 1u);
 }
 
 TEST_F(DurableQueueTest, SameGenerationIdUnderAnotherKeyIsMarkedDuplicateOf) {
@@ -132,14 +137,14 @@ TEST_F(DurableQueueTest, SameGenerationIdUnderAnotherKeyIsMarkedDuplicateOf) {
   EXPECT_FALSE(results[0].duplicate);
   ASSERT_TRUE(results[0].duplicate_of.has_value());
   EXPECT_EQ(*results[0].duplicate_of, "a");
-  auto due = queue->TakeDue(1000, 10, 5000);
+  auto due = queue->TakeDue(1000, 10);
   ASSERT_EQ(due->size(), 2u);
 }
 
 TEST_F(DurableQueueTest, RescheduleMovesTheRecord) {
   auto queue = Open();
   ASSERT_TRUE(queue->Enqueue({MakeRecord("a", 100)})[0].status.ok());
-  auto taken = queue->TakeDue(100, 1, 5000);
+  auto taken = queue->TakeDue(100, 1);
   QueuedRecord q = (*taken)[0];
   int64_t lease = q.due_ms;
   q.due_ms = 700;
@@ -147,7 +152,7 @@ TEST_F(DurableQueueTest, RescheduleMovesTheRecord) {
   q.last_error = "404";
   ASSERT_TRUE(queue->Reschedule(q, lease).ok());
   EXPECT_EQ(queue->NextDueMs(), 700);
-  auto again = queue->TakeDue(700, 1, 9000);
+  auto again = queue->TakeDue(700, 1);
   ASSERT_EQ(again->size(), 1u);
   EXPECT_EQ((*again)[0].attempts, 1);
   EXPECT_EQ((*again)[0].last_error, "404");
@@ -156,7 +161,7 @@ TEST_F(DurableQueueTest, RescheduleMovesTheRecord) {
 TEST_F(DurableQueueTest, FinalizeSealsAChainThatSurvivesReopen) {
   auto queue = Open();
   queue->Enqueue({MakeRecord("a", 100), MakeRecord("b", 100)});
-  auto taken = queue->TakeDue(100, 10, 5000);
+  auto taken = queue->TakeDue(100, 10);
   std::vector<DurableQueue::Finished> finished;
   for (const auto& q : *taken) {
     finished.push_back({q, BuildRow(q, std::nullopt, "unresolved", "test", 2000)});
@@ -179,7 +184,7 @@ TEST_F(DurableQueueTest, FinalizeSealsAChainThatSurvivesReopen) {
 
   // The next row continues the chain from where it stopped.
   queue->Enqueue({MakeRecord("c", 100)});
-  auto more = queue->TakeDue(100, 10, 5000);
+  auto more = queue->TakeDue(100, 10);
   std::vector<DurableQueue::Finished> next = {
       {(*more)[0], BuildRow((*more)[0], std::nullopt, "unresolved", "", 3000)}};
   ASSERT_TRUE(queue->Finalize(&next).ok());
@@ -195,7 +200,7 @@ TEST_F(DurableQueueTest, FinalizeSealsAChainThatSurvivesReopen) {
 TEST_F(DurableQueueTest, FinishedRecordsStillDeduplicate) {
   auto queue = Open();
   queue->Enqueue({MakeRecord("a", 100)});
-  auto taken = queue->TakeDue(100, 10, 5000);
+  auto taken = queue->TakeDue(100, 10);
   std::vector<DurableQueue::Finished> finished = {
       {(*taken)[0], BuildRow((*taken)[0], std::nullopt, "resolved", "", 2000)}};
   ASSERT_TRUE(queue->Finalize(&finished).ok());
@@ -207,7 +212,7 @@ TEST_F(DurableQueueTest, FinishedRecordsStillDeduplicate) {
 TEST_F(DurableQueueTest, UnparkAllMakesParkedRecordsDueNow) {
   auto queue = Open();
   queue->Enqueue({MakeRecord("a", 100), MakeRecord("b", 100)});
-  auto taken = queue->TakeDue(100, 10, 5000);
+  auto taken = queue->TakeDue(100, 10);
   QueuedRecord parked = (*taken)[0];
   int64_t lease = parked.due_ms;
   parked.parked = true;
@@ -216,18 +221,23 @@ TEST_F(DurableQueueTest, UnparkAllMakesParkedRecordsDueNow) {
   auto count = queue->UnparkAll(600);
   ASSERT_TRUE(count.ok());
   EXPECT_EQ(*count, 1u);
-  auto due = queue->TakeDue(600, 10, 9000);
+  auto due = queue->TakeDue(600, 10);
   ASSERT_EQ(due->size(), 1u);
   EXPECT_EQ((*due)[0].record.request_id, parked.record.request_id);
   EXPECT_FALSE((*due)[0].parked);
 }
 
-TEST_F(DurableQueueTest, AnswerAfterItsLeaseWasTakenOverChangesNothing) {
+TEST_F(DurableQueueTest, AnAnswerForARecordMovedSinceItWasTakenChangesNothing) {
   auto queue = Open();
   ASSERT_TRUE(queue->Enqueue({MakeRecord("a", 100)})[0].status.ok());
-  QueuedRecord first = (*queue->TakeDue(100, 1, 200))[0];
-  // A stalled loop: the lease ended and the record was handed out again.
-  QueuedRecord second = (*queue->TakeDue(300, 1, 500))[0];
+  QueuedRecord first = (*queue->TakeDue(100, 1))[0];
+  // A caller that did not skip what it held took the record twice, and
+  // the second answer moved it.
+  queue->Untake("a", 100);
+  QueuedRecord moved = (*queue->TakeDue(100, 1))[0];
+  moved.due_ms = 500;
+  ASSERT_TRUE(queue->Reschedule(moved, 100).ok());
+  QueuedRecord second = (*queue->TakeDue(500, 1))[0];
   ASSERT_EQ(second.due_ms, 500);
 
   QueuedRecord late = first;
@@ -251,48 +261,86 @@ TEST_F(DurableQueueTest, AnswerAfterItsLeaseWasTakenOverChangesNothing) {
   EXPECT_EQ(queue->last_seq(), 1);
 }
 
-TEST_F(DurableQueueTest, ALeasedRecordIsNotParkedSoAReloadLeavesItAlone) {
+TEST_F(DurableQueueTest, AParkedRecordInFlightIsLeftAloneByAReload) {
   auto queue = Open();
   queue->Enqueue({MakeRecord("a", 100)});
-  QueuedRecord taken = (*queue->TakeDue(100, 1, 5000))[0];
-  int64_t lease = taken.due_ms;
+  QueuedRecord taken = (*queue->TakeDue(100, 1))[0];
+  int64_t taken_at = taken.due_ms;
   taken.parked = true;
   taken.due_ms = 10'000;
-  ASSERT_TRUE(queue->Reschedule(taken, lease).ok());
-  QueuedRecord in_flight = (*queue->TakeDue(10'000, 1, 20'000))[0];
-  EXPECT_FALSE(in_flight.parked);
-  EXPECT_EQ(*queue->UnparkAll(10'001), 0u) << "in flight, not waiting on a key";
-  EXPECT_TRUE(queue->TakeDue(19'999, 10, 30'000)->empty());
+  ASSERT_TRUE(queue->Reschedule(taken, taken_at).ok());
+  QueuedRecord in_flight = (*queue->TakeDue(10'000, 1))[0];
+  EXPECT_FALSE(in_flight.parked) << "in flight, not waiting on a key";
+  auto holds_a = [](const std::string& id) { return id == "a"; };
+  EXPECT_EQ(*queue->UnparkAll(10'001, holds_a), 0u);
+
+  // Its answer is stored; a reload has nothing to unpark then either.
+  in_flight.due_ms = 12'000;
+  ASSERT_TRUE(queue->Reschedule(in_flight, 10'000).ok());
+  EXPECT_EQ(*queue->UnparkAll(10'002), 0u);
+  EXPECT_EQ(queue->NextDueMs(), 12'000);
 }
 
 TEST_F(DurableQueueTest, RecordsDueBeforeEarlierScansAreStillFound) {
   auto queue = Open();
   queue->Enqueue({MakeRecord("late", 1000)});
-  EXPECT_TRUE(queue->TakeDue(500, 10, 5000)->empty());
+  EXPECT_TRUE(queue->TakeDue(500, 10)->empty());
   // Scans start past what they have seen; every write below that point
   // must pull the start back.
   queue->Enqueue({MakeRecord("early", 100)});
   EXPECT_EQ(queue->NextDueMs(), 100);
-  QueuedRecord early = (*queue->TakeDue(600, 10, 700))[0];
+  QueuedRecord early = (*queue->TakeDue(600, 10))[0];
   EXPECT_EQ(early.record.request_id, "early");
   int64_t lease = early.due_ms;
   early.due_ms = 650;
   ASSERT_TRUE(queue->Reschedule(early, lease).ok());
-  auto due = queue->TakeDue(1000, 10, 5000);
+  auto due = queue->TakeDue(1000, 10);
   ASSERT_EQ(due->size(), 2u);
   EXPECT_EQ((*due)[0].record.request_id, "early");
   EXPECT_EQ((*due)[1].record.request_id, "late");
 }
 
-TEST_F(DurableQueueTest, ASkippedRecordIsFoundByTheNextScan) {
+TEST_F(DurableQueueTest, ASkippedRecordHandedBackIsFoundByTheNextScan) {
   auto queue = Open();
   queue->Enqueue({MakeRecord("busy", 100), MakeRecord("free", 200)});
-  auto first = queue->TakeDue(300, 10, 5000, [](const std::string& id) { return id == "busy"; });
+  auto first = queue->TakeDue(300, 10, [](const std::string& id) { return id == "busy"; });
   ASSERT_EQ(first->size(), 1u);
   EXPECT_EQ((*first)[0].record.request_id, "free");
-  auto second = queue->TakeDue(300, 10, 5000);
+  queue->Untake("busy", 100);
+  auto second = queue->TakeDue(300, 10, [](const std::string& id) { return id == "free"; });
   ASSERT_EQ(second->size(), 1u);
   EXPECT_EQ((*second)[0].record.request_id, "busy");
+}
+
+// Records the caller holds are passed, not walked again by every scan: the
+// next take starts past them, and a record it hands back is found again.
+TEST_F(DurableQueueTest, ScansStartPastWhatTheCallerHolds) {
+  auto queue = Open();
+  std::vector<QueuedRecord> records;
+  for (int i = 0; i < 100; ++i) records.push_back(MakeRecord("r" + std::to_string(100 + i), 100 + i));
+  for (const auto& result : queue->Enqueue(records)) ASSERT_TRUE(result.status.ok());
+  std::set<std::string> held;
+  auto holds = [&held](const std::string& id) { return held.count(id) > 0; };
+
+  std::vector<std::string> order;
+  for (int take = 0; take < 10; ++take) {
+    auto taken = queue->TakeDue(1000, 10, holds);
+    ASSERT_TRUE(taken.ok());
+    ASSERT_EQ(taken->size(), 10u) << "take " << take;
+    for (const auto& q : *taken) {
+      held.insert(q.record.request_id);
+      order.push_back(q.record.request_id);
+    }
+  }
+  EXPECT_EQ(order.front(), "r100");
+  EXPECT_EQ(order.back(), "r199");
+  EXPECT_TRUE(queue->TakeDue(1000, 10, holds)->empty());
+
+  held.erase("r150");
+  queue->Untake("r150", 150);
+  auto again = queue->TakeDue(1000, 10, holds);
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_EQ((*again)[0].record.request_id, "r150");
 }
 
 TEST_F(DurableQueueTest, ThousandsOfFinishedRecordsLeaveTheScheduleUsable) {
@@ -301,7 +349,7 @@ TEST_F(DurableQueueTest, ThousandsOfFinishedRecordsLeaveTheScheduleUsable) {
   for (int i = 0; i < 5000; ++i) batch.push_back(MakeRecord("r" + std::to_string(i), 100 + i));
   queue->Enqueue(std::move(batch));
   while (true) {
-    auto taken = queue->TakeDue(1'000'000, 512, 2'000'000);
+    auto taken = queue->TakeDue(1'000'000, 512);
     ASSERT_TRUE(taken.ok());
     if (taken->empty()) break;
     std::vector<DurableQueue::Finished> finished;
@@ -314,7 +362,7 @@ TEST_F(DurableQueueTest, ThousandsOfFinishedRecordsLeaveTheScheduleUsable) {
   EXPECT_FALSE(queue->NextDueMs().has_value());
   queue->Enqueue({MakeRecord("next", 50)});
   EXPECT_EQ(queue->NextDueMs(), 50);
-  auto next = queue->TakeDue(1'000'001, 10, 2'000'000);
+  auto next = queue->TakeDue(1'000'001, 10);
   ASSERT_EQ(next->size(), 1u);
   EXPECT_EQ((*next)[0].record.request_id, "next");
 }

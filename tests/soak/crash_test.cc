@@ -6,7 +6,7 @@
 // and restarted. The fake answers some ids 404 a random number of times
 // (and some 500 or without a cost), some records have no generation id and
 // some name a key that is not configured, so the kills find records pending,
-// leased, waiting to retry, parked, finalized and in the outbox.
+// in flight, waiting to retry, parked, finalized and in the outbox.
 //
 // ORAUDITD_SOAK_KILLS sets the number of kills (default 10, under a minute);
 // ORAUDITD_SOAK_SEED replays a run (the seed is printed).
