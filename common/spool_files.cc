@@ -42,8 +42,12 @@ Status ListFolder(const std::string& dir, std::vector<SpoolFile>* files) {
 }  // namespace
 
 bool IsSpoolFileName(std::string_view name) {
-  if (name.empty() || name.front() == '.' || EndsWith(name, ".tmp")) return false;
+  if (name.empty() || IsTemporarySpoolName(name)) return false;
   return EndsWith(name, ".jsonl") || EndsWith(name, ".ndjson");
+}
+
+bool IsTemporarySpoolName(std::string_view name) {
+  return (!name.empty() && name.front() == '.') || EndsWith(name, ".tmp");
 }
 
 std::string SpoolLineRef(std::string_view file_name, int64_t line_number) {

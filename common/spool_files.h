@@ -19,6 +19,10 @@ namespace orauditd {
 // (a leading '.'), not *.tmp. Names that fail are files still being written.
 bool IsSpoolFileName(std::string_view name);
 
+// Whether `name` is one a writer uses while the file is not finished: a
+// leading '.' or a .tmp ending. Also "." and "..".
+bool IsTemporarySpoolName(std::string_view name);
+
 // "<file name>:<line number>": the line's identity, the value of the
 // spool_ref field that orauditctl replay adds.
 std::string SpoolLineRef(std::string_view file_name, int64_t line_number);

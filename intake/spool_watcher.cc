@@ -80,7 +80,7 @@ void SpoolWatcher::OnFsEvent(uv_fs_event_t* handle, const char* filename, int ev
     self->Scan();  // the event queue overflowed or the name is unknown: look at everything
     return;
   }
-  if (!IsSpoolFileName(filename)) return;
+  if (!IsSpoolFileName(filename)) return;  // the next scan tells about other names
   self->waiting_.insert(filename);
   self->Kick();
 }
@@ -94,7 +94,11 @@ void SpoolWatcher::Scan() {
   }
   troubled_.erase("incoming/");
   while (dirent* entry = readdir(dir)) {
-    if (IsSpoolFileName(entry->d_name)) waiting_.insert(entry->d_name);
+    if (IsSpoolFileName(entry->d_name) && entry->d_type != DT_DIR) {
+      waiting_.insert(entry->d_name);
+    } else if (!IsTemporarySpoolName(entry->d_name)) {
+      NoteUnread(entry->d_name, entry->d_type == DT_DIR);
+    }
   }
   closedir(dir);
 
@@ -266,6 +270,20 @@ void SpoolWatcher::Trouble(const std::string& name, const std::string& problem) 
   }
   it->second = problem;
   spdlog::error("spool: {}: {}", name, problem);
+}
+
+void SpoolWatcher::NoteUnread(const std::string& name, bool is_folder) {
+  if (!unread_noted_.insert(name).second) return;
+  if (is_folder) {
+    spdlog::warn("spool: incoming/{}/ is a folder and is not read: spool files are read "
+                 "only directly in incoming/",
+                 name);
+    return;
+  }
+  spdlog::warn("spool: incoming/{} is not read: spool files end in .jsonl or .ndjson "
+               "(names starting with '.' or ending in .tmp are files still being written); "
+               "it stays where it is",
+               name);
 }
 
 void SpoolWatcher::Close(std::function<void()> closed) {

@@ -98,6 +98,8 @@ class SpoolWatcher {
   Status MoveOut(const std::string& path);
   void Abandon(const Status& status);
   void Trouble(const std::string& name, const std::string& problem);
+  // Says once per name that an entry of incoming/ is not read, and why.
+  void NoteUnread(const std::string& name, bool is_folder);
   void CloseHandle(uv_handle_t* handle);
 
   uv_loop_t* loop_;
@@ -118,6 +120,7 @@ class SpoolWatcher {
   std::unique_ptr<Job> job_;
   std::set<std::string> waiting_;                // names seen in incoming/, in name order
   std::map<std::string, std::string> troubled_;  // name -> the problem last logged
+  std::set<std::string> unread_noted_;           // entries of incoming/ said to be unread
   SpoolCounters counters_;
 };
 

@@ -185,8 +185,9 @@ Status DurableQueue::Commit(rocksdb::WriteBatch* batch, bool sync, std::string_v
   return failure;
 }
 
-// The take's token: a record taken under `due_ms` is unchanged since while
-// its due key is exactly that one. Every write keeps one due key per record.
+// The take's token: a record taken under `due_ms` has not been moved or
+// finished since as long as its due key is exactly that one. Every write
+// keeps one due key per record.
 StatusOr<bool> DurableQueue::StillDueAt(const std::string& request_id, int64_t due_ms) {
   std::string ignored;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), due_, DueKey(due_ms, request_id), &ignored);

@@ -21,6 +21,15 @@ TEST(SpoolFilesTest, OnlyFinishedJsonLinesNamesCount) {
   EXPECT_FALSE(IsSpoolFileName(""));
 }
 
+TEST(SpoolFilesTest, TemporaryNamesAreHiddenOrEndInTmp) {
+  EXPECT_TRUE(IsTemporarySpoolName(".calls.jsonl"));
+  EXPECT_TRUE(IsTemporarySpoolName("calls.jsonl.tmp"));
+  EXPECT_TRUE(IsTemporarySpoolName("."));
+  EXPECT_TRUE(IsTemporarySpoolName(".."));
+  EXPECT_FALSE(IsTemporarySpoolName("calls.json"));
+  EXPECT_FALSE(IsTemporarySpoolName("calls.jsonl"));
+}
+
 TEST(SpoolFilesTest, LineRefAndDedupKeyAgree) {
   EXPECT_EQ(SpoolLineRef("calls.jsonl", 42), "calls.jsonl:42");
   EXPECT_EQ(SpoolDedupKey("calls.jsonl", 42), "spool:calls.jsonl:42");

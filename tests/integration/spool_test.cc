@@ -179,6 +179,38 @@ TEST_F(SpoolTest, TemporaryNamesWaitUntilRenamed) {
   ASSERT_TRUE(harness_.WaitForRows(1).ok());
 }
 
+// Names the spool does not read stay where they are, and the log says so
+// once for each; names of files still being written are passed over
+// silently.
+TEST_F(SpoolTest, OtherNamesStayAndTheLogNamesEachOnce) {
+  std::string line = R"({"request_id":"o-1","status":"error"})"
+                     "\n";
+  std::ofstream(Incoming("calls.json")) << line;
+  ASSERT_TRUE(std::filesystem::create_directory(Incoming("nested")));
+  std::ofstream(Incoming("nested/inner.jsonl")) << line;
+  std::ofstream(Incoming(".still-writing.jsonl")) << line;
+
+  auto count = [&](const std::string& text) {
+    std::string log = harness_.DaemonLog();
+    size_t n = 0;
+    for (size_t at = log.find(text); at != std::string::npos; at = log.find(text, at + 1)) ++n;
+    return n;
+  };
+  const std::string file_note = "incoming/calls.json is not read";
+  const std::string folder_note = "incoming/nested/ is a folder and is not read";
+  ASSERT_TRUE(WaitFor([&] { return count(file_note) > 0 && count(folder_note) > 0; },
+                      std::chrono::seconds(10)))
+      << harness_.DaemonLog();
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));  // a few more scans
+
+  EXPECT_EQ(count(file_note), 1u);
+  EXPECT_EQ(count(folder_note), 1u);
+  EXPECT_EQ(count(".still-writing.jsonl"), 0u);
+  EXPECT_TRUE(Exists(Incoming("calls.json")));
+  EXPECT_TRUE(Exists(Incoming("nested/inner.jsonl")));
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM audit_log"), "0");
+}
+
 class SpoolMemoryTest : public SpoolTest {
  protected:
   void SetUp() override { Start({"--latency-ms", "60000"}); }
