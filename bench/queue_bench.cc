@@ -196,7 +196,8 @@ double SubmitThroughSocket(const std::string& socket, uint64_t first, uint64_t c
   }
   std::istringstream in(text);
   auto start = Clock::now();
-  auto totals = tools::SubmitLines(socket, in, [](const std::string&, const std::string&) {});
+  auto totals =
+      tools::SubmitLines(socket, in, [](const std::string&, const std::string&) { return true; });
   Check(totals.status());
   if (totals->ok != count) Fail(Status::Internal("socket intake refused records"));
   return count / Seconds(start);

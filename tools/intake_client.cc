@@ -24,9 +24,16 @@ std::string DefaultSocketPath() {
   return env != nullptr && *env != '\0' ? env : "/run/orauditd/intake.sock";
 }
 
+bool IsDaemonSideRefusal(std::string_view error) {
+  for (std::string_view prefix : {"disk full:", "queue ", "statvfs "}) {
+    if (error.starts_with(prefix)) return true;
+  }
+  return false;
+}
+
 StatusOr<SubmitTotals> SubmitLines(
     const std::string& path, std::istream& in,
-    const std::function<void(const std::string&, const std::string&)>& on_reply) {
+    const std::function<bool(const std::string&, const std::string&)>& on_reply) {
   UniqueFd fd(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (fd.get() < 0) return Status::IoError(std::string("socket: ") + std::strerror(errno));
   sockaddr_un addr{};
@@ -100,7 +107,7 @@ StatusOr<SubmitTotals> SubmitLines(
         } else {
           ++totals.refused;
         }
-        on_reply(sent_lines.front(), reply);
+        if (!on_reply(sent_lines.front(), reply)) input_done = true;
         sent_lines.pop_front();
       }
     }

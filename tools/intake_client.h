@@ -6,6 +6,7 @@
 #include <functional>
 #include <istream>
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
 
@@ -21,9 +22,17 @@ struct SubmitTotals {
 };
 
 // Sends every line of `in` to the socket at `path` and calls on_reply(line,
-// reply) for each, in order. Blank input lines are skipped.
+// reply) for each, in order. Blank input lines are skipped. When on_reply
+// returns false, no further line is read: the lines already sent still get
+// their replies.
 StatusOr<SubmitTotals> SubmitLines(
     const std::string& path, std::istream& in,
-    const std::function<void(const std::string& line, const std::string& reply)>& on_reply);
+    const std::function<bool(const std::string& line, const std::string& reply)>& on_reply);
+
+// Whether a refusal's error is the daemon's side, not the record's: it
+// cannot store records for now (disk below intake.min_free, a failed queue
+// write). The same record is accepted later. The bundled clients tell the
+// two apart by the same prefixes.
+bool IsDaemonSideRefusal(std::string_view error);
 
 }  // namespace orauditd::tools

@@ -32,7 +32,14 @@ constexpr char kUsage[] =
     "Progress goes to stderr: for each file, its size, the share of its bytes sent\n"
     "and the lines sent so far, redrawn on a terminal, otherwise a line every 5 s\n"
     "and one when the file is done. Refused lines are printed as file:line: error.\n"
-    "Replaying a file again adds no rows.\n";
+    "Replaying a file again adds no rows.\n"
+    "When the daemon cannot store records for now (its disk is below intake.min_free,\n"
+    "its queue failed a write), replay stops, says where, and exits 75: run the same\n"
+    "command again later.\n"
+    "Exit status: 0 all stored, 1 a line was refused or a file could not be sent,\n"
+    "2 usage error, 75 the daemon refuses records for now.\n";
+// sysexits.h's EX_TEMPFAIL: try again later.
+constexpr int kExitTryLater = 75;
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 
 bool Names(simdjson::dom::object& object, std::string_view field) {
@@ -124,15 +131,26 @@ int64_t SteadyMs() {
       .count();
 }
 
-// Sends one file; adds its counts to `totals`. False if it could not be sent.
-bool ReplayFile(const std::string& socket_path, const SpoolFile& file, ReplayCounts* totals,
-                SendProgress* progress) {
+enum class FileOutcome { kSent, kFailed, kDaemonRefusing };
+
+// The first refusal of the daemon's side in a replay: where it stopped.
+struct DaemonRefusal {
+  std::string error;
+  std::string path;
+  int64_t line = 0;
+};
+
+// Sends one file; adds its counts to `totals`. Stops at the first refusal
+// of the daemon's side (filling `refusal`): the lines after it would be
+// refused too, and are not the file's fault.
+FileOutcome ReplayFile(const std::string& socket_path, const SpoolFile& file,
+                       ReplayCounts* totals, SendProgress* progress, DaemonRefusal* refusal) {
   std::ifstream stream(file.path, std::ios::binary);
   if (!stream) {
     progress->Clear();
     std::fprintf(stderr, "orauditctl replay: cannot open %s: %s\n", file.path.c_str(),
                  std::strerror(errno));
-    return false;
+    return FileOutcome::kFailed;
   }
   SpoolLineBuf lines(&stream, file.name);
   std::istream in(&lines);
@@ -140,18 +158,26 @@ bool ReplayFile(const std::string& socket_path, const SpoolFile& file, ReplayCou
   mine.bytes_total = file.size;
   auto sent = SubmitLines(socket_path, in, [&](const std::string&, const std::string& reply) {
     SpoolLineBuf::SentLine line = lines.TakeLine();
-    ++mine.sent;
-    mine.bytes_sent = line.end_offset;
     if (reply.find("\"ok\":true") == std::string::npos) {
+      std::string error = ReplyError(reply);
+      if (IsDaemonSideRefusal(error)) {
+        // Not counted as sent: the line is not stored and may be sent again.
+        if (refusal->error.empty()) *refusal = {error, file.path, line.number};
+        return false;
+      }
+      ++mine.sent;
       ++mine.refused;
       progress->Clear();
       std::fprintf(stderr, "%s:%lld: %s\n", file.path.c_str(), static_cast<long long>(line.number),
-                   ReplyError(reply).c_str());
+                   error.c_str());
     } else {
+      ++mine.sent;
       ++mine.ok;
       if (reply.find("\"duplicate\":true") != std::string::npos) ++mine.duplicates;
     }
+    mine.bytes_sent = line.end_offset;
     progress->Show(file.path, mine, /*done=*/false, SteadyMs());
+    return refusal->error.empty();
   });
   totals->sent += mine.sent;
   totals->ok += mine.ok;
@@ -161,13 +187,17 @@ bool ReplayFile(const std::string& socket_path, const SpoolFile& file, ReplayCou
     progress->Clear();
     std::fprintf(stderr, "orauditctl replay: %s: %s\n", file.path.c_str(),
                  sent.status().message().c_str());
-    return false;
+    return FileOutcome::kFailed;
+  }
+  if (!refusal->error.empty()) {
+    progress->Clear();
+    return FileOutcome::kDaemonRefusing;
   }
   // Blank lines after the last record count as sent too.
   mine.bytes_sent = lines.bytes_read();
   progress->Show(file.path, mine, /*done=*/true, SteadyMs());
   progress->Clear();
-  return true;
+  return FileOutcome::kSent;
 }
 
 }  // namespace
@@ -200,15 +230,28 @@ int RunReplay(const Args& args) {
 
   SendProgress progress(stderr, isatty(STDERR_FILENO) == 1, SteadyMs());
   ReplayCounts totals;
+  size_t replayed = 0;
   size_t failed = 0;
+  DaemonRefusal refusal;
   for (const SpoolFile& file : *files) {
-    if (!ReplayFile(socket_path, file, &totals, &progress)) ++failed;
+    FileOutcome outcome = ReplayFile(socket_path, file, &totals, &progress, &refusal);
+    if (outcome == FileOutcome::kDaemonRefusing) break;
+    if (outcome == FileOutcome::kSent) ++replayed;
+    if (outcome == FileOutcome::kFailed) ++failed;
   }
   std::printf("replayed %zu of %zu files: %llu lines: %llu stored, %llu duplicates, %llu refused\n",
-              files->size() - failed, files->size(), static_cast<unsigned long long>(totals.sent),
+              replayed, files->size(), static_cast<unsigned long long>(totals.sent),
               static_cast<unsigned long long>(totals.ok - totals.duplicates),
               static_cast<unsigned long long>(totals.duplicates),
               static_cast<unsigned long long>(totals.refused));
+  if (!refusal.error.empty()) {
+    std::fprintf(stderr,
+                 "orauditctl replay: the daemon does not take records for now: %s\n"
+                 "orauditctl replay: stopped at %s:%lld; run the same command again later "
+                 "(lines already stored come back as duplicates and add no rows)\n",
+                 refusal.error.c_str(), refusal.path.c_str(), static_cast<long long>(refusal.line));
+    return kExitTryLater;
+  }
   return totals.refused > 0 || failed > 0 ? 1 : 0;
 }
 

@@ -42,6 +42,7 @@ int RunSubmit(const Args& args) {
   auto totals = SubmitLines(socket_path, *in, [](const std::string&, const std::string& reply) {
     std::fwrite(reply.data(), 1, reply.size(), stdout);
     std::fputc('\n', stdout);
+    return true;
   });
   if (!totals.ok()) {
     std::fprintf(stderr, "orauditctl submit: %s\n", totals.status().message().c_str());

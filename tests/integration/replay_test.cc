@@ -253,6 +253,43 @@ TEST_F(ReplayTest, OrauditctlReplaySendsFilesToTheDaemonOnce) {
   EXPECT_EQ(Rows(), "3");
 }
 
+// A daemon that cannot store records for now refuses every line with the
+// same reason: replay stops at the first, lists none of them as bad lines,
+// and says to run it again, which then stores everything once.
+TEST_F(ReplayTest, OrauditctlReplayStopsWhileTheDaemonRefusesRecordsAndExitsSeventyFive) {
+  harness_.set_min_free("100000GiB");
+  ASSERT_TRUE(harness_.StartDaemon().ok()) << harness_.DaemonLog();
+  std::string a = Write("later/a.jsonl", Records("ra"));
+  std::string b = Write("later/b.jsonl", Records("rb"));
+  std::string folder = harness_.dir() + "/later";
+
+  CommandRun refused = CtlReplay({folder});
+  EXPECT_EQ(refused.exit.code, 75) << refused.out << refused.err;
+  EXPECT_NE(refused.err.find("the daemon does not take records for now: disk full: "),
+            std::string::npos)
+      << refused.err;
+  EXPECT_NE(refused.err.find("stopped at " + a + ":1; run the same command again later"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_EQ(refused.err.find(a + ":1: disk full"), std::string::npos)
+      << "not a bad line: " << refused.err;
+  EXPECT_EQ(refused.err.find(b), std::string::npos) << "the next file is not sent";
+  EXPECT_NE(refused.out.find("replayed 0 of 2 files: 0 lines: 0 stored, 0 duplicates, 0 refused"),
+            std::string::npos)
+      << refused.out;
+
+  auto stopped = harness_.StopDaemon();
+  ASSERT_TRUE(stopped.ok() && stopped->Success()) << harness_.DaemonLog();
+  harness_.set_min_free("1MiB");
+  ASSERT_TRUE(harness_.StartDaemon().ok()) << harness_.DaemonLog();
+  CommandRun again = CtlReplay({folder});
+  EXPECT_EQ(again.exit.code, 0) << again.out << again.err;
+  EXPECT_NE(again.out.find("replayed 2 of 2 files: 6 lines: 6 stored, 0 duplicates, 0 refused"),
+            std::string::npos)
+      << again.out;
+  ASSERT_TRUE(harness_.WaitForRows(6).ok());
+}
+
 TEST_F(ReplayTest, SpoolAndBothReplaysAgreeOnALine) {
   // Taken in by the spool first...
   ASSERT_TRUE(harness_.RestartDaemon().ok());

@@ -87,10 +87,11 @@ class ResendingClient {
           if (reply.find("\"ok\":true") == std::string::npos) {
             ++totals_.error_replies;
             retry->push_back(index);
-            return;
+            return true;
           }
           if (reply.find("\"duplicate\":true") != std::string::npos) ++totals_.duplicate_replies;
           acked_.insert(records_[index].id);
+          return true;
         });
     if (replies.ok()) return;
     // No daemon, or it died mid-batch: whatever has no reply goes again.

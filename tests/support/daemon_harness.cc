@@ -154,6 +154,7 @@ StatusOr<std::vector<Reply>> DaemonHarness::Submit(const std::vector<std::string
   auto totals = tools::SubmitLines(socket_path_, in,
                                    [&](const std::string& line, const std::string& reply) {
                                      replies.push_back({line, reply});
+                                     return true;
                                    });
   if (!totals.ok()) return totals.status();
   return replies;
