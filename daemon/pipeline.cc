@@ -69,6 +69,14 @@ Status Pipeline::Start() {
     uv_timer_start(&sink_retry_timer_, &Pipeline::OnSinkRetry, kSinkRetryMs, 0);
   }
   writer_.Start();
+  // A restart is how many operators apply a fixed key: what was parked on
+  // the old one is looked up again, as after a reload.
+  auto unparked = queue_->UnparkAll(clock_->NowMs());
+  if (!unparked.ok()) {
+    spdlog::error("start: parked records stay parked: {}", unparked.status().ToString());
+  } else if (*unparked > 0) {
+    spdlog::info("start: {} parked records will be looked up again", *unparked);
+  }
   ArmTimer();
   return Status::Ok();
 }

@@ -23,6 +23,7 @@ const char kDueCf[] = "due";
 const char kDedupCf[] = "dedup";
 const char kGenCf[] = "gen";
 const char kRowsCf[] = "rows";
+const char kParkedCf[] = "parked";
 const char kNextSeqKey[] = "next_seq";
 const char kLastHashKey[] = "last_hash";
 // Sorts after every due key (8 bytes of time, then an id): "nothing live".
@@ -105,7 +106,8 @@ StatusOr<std::unique_ptr<DurableQueue>> DurableQueue::Open(const std::string& di
   QueueMemoryBudget budget = QueueMemoryBudget::ForDisk(FilesystemBytes(dir));
   rocksdb::DBOptions db_options = QueueDbOptions(budget, options.env);
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = QueueColumnFamilies(
-      budget, {rocksdb::kDefaultColumnFamilyName, kRecordsCf, kDueCf, kDedupCf, kGenCf, kRowsCf});
+      budget, {rocksdb::kDefaultColumnFamilyName, kRecordsCf, kDueCf, kDedupCf, kGenCf, kRowsCf,
+               kParkedCf});
 
   std::unique_ptr<DurableQueue> queue(new DurableQueue());
   rocksdb::DB* db = nullptr;
@@ -126,6 +128,7 @@ StatusOr<std::unique_ptr<DurableQueue>> DurableQueue::Open(const std::string& di
   queue->dedup_ = queue->handles_[3];
   queue->gen_ = queue->handles_[4];
   queue->rows_ = queue->handles_[5];
+  queue->parked_ = queue->handles_[6];
 
   Status meta = queue->LoadMeta();
   if (!meta.ok()) return meta;
@@ -401,6 +404,11 @@ Status DurableQueue::Reschedule(const QueuedRecord& record, int64_t previous_due
   batch.Delete(due_, DueKey(previous_due_ms, id));
   batch.Put(due_, due_key, "");
   batch.Put(records_, id, EncodeQueuedRecord(record));
+  if (record.parked) {
+    batch.Put(parked_, id, "");
+  } else {
+    batch.Delete(parked_, id);
+  }
   // Not synced: losing a reschedule to a power cut only repeats a lookup.
   Status s = Commit(&batch, /*sync=*/false, "queue reschedule " + id);
   if (s.ok()) LowerDueFloor(due_key);
@@ -523,19 +531,33 @@ uint64_t DurableQueue::ApproximatePending() {
 StatusOr<size_t> DurableQueue::UnparkAll(int64_t now_ms,
                                          const std::function<bool(const std::string&)>& skip) {
   size_t count = 0;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), records_));
+  rocksdb::WriteBatch stale;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), parked_));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    auto decoded = DecodeQueuedRecord(std::string_view(it->value().data(), it->value().size()));
-    if (!decoded.ok() || !decoded->parked) continue;
-    if (skip && skip(decoded->record.request_id)) continue;
+    std::string id = it->key().ToString();
+    if (skip && skip(id)) continue;
+    std::string value;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), records_, id, &value);
+    if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "queue read parked record " + id);
+    auto decoded = s.ok() ? DecodeQueuedRecord(value) : StatusOr<QueuedRecord>(Status::NotFound(id));
+    if (!decoded.ok() || !decoded->parked) {
+      // Finished while parked (at its window's end), or its flag was
+      // cleared without the index hearing of it.
+      stale.Delete(parked_, id);
+      continue;
+    }
     int64_t previous_due = decoded->due_ms;
     decoded->parked = false;
     decoded->due_ms = now_ms;
-    Status s = Reschedule(*decoded, previous_due);
-    if (!s.ok()) return s;
+    Status rescheduled = Reschedule(*decoded, previous_due);
+    if (!rescheduled.ok()) return rescheduled;
     ++count;
   }
   if (!it->status().ok()) return FromRocks(it->status(), "queue scan parked");
+  if (stale.Count() > 0) {
+    Status s = Commit(&stale, /*sync=*/false, "queue drop stale parked entries");
+    if (!s.ok()) return s;
+  }
   return count;
 }
 

@@ -7,6 +7,7 @@
 //   dedup    dedup key -> request_id                (kept after the row is out)
 //   gen      generation_id -> request_id of the first record that named it
 //   rows     big-endian seq -> sealed row (JSON line), waiting for the sinks
+//   parked   request_id -> ""    (records stored parked; may name finished ones)
 //   default  "next_seq", "last_hash"
 // Every state change is one WriteBatch, so a crash leaves a record either
 // pending or finished, never both. Intake and finalization batches are
@@ -135,7 +136,9 @@ class DurableQueue {
   // so that a restart serves its socket without reading every record.
   PendingStats::Snapshot Pending() const { return pending_.Read(); }
 
-  // Every record flagged parked gets due now (after a key reload).
+  // Every record stored parked, except those for which skip(request_id) is
+  // true, gets due now (after a key reload, and at start). Walks the
+  // `parked` index, not every pending record.
   StatusOr<size_t> UnparkAll(int64_t now_ms,
                              const std::function<bool(const std::string&)>& skip = nullptr);
 
@@ -162,6 +165,7 @@ class DurableQueue {
   rocksdb::ColumnFamilyHandle* dedup_ = nullptr;
   rocksdb::ColumnFamilyHandle* gen_ = nullptr;
   rocksdb::ColumnFamilyHandle* rows_ = nullptr;
+  rocksdb::ColumnFamilyHandle* parked_ = nullptr;
   rocksdb::ColumnFamilyHandle* meta_ = nullptr;
   std::atomic<int64_t> next_seq_{1};
   std::string last_hash_;  // row writer thread only (after Open)

@@ -217,6 +217,34 @@ TEST(PipelineAuthTest, RejectedKeyEndsAuthFailedAtTheWindowsEnd) {
       << "the key never reaches the log";
 }
 
+// An operator who fixes a refused key and restarts the daemon (instead of
+// reloading it) gets the parked records looked up again at start.
+TEST(PipelineAuthTest, ARestartWithAGoodKeyLooksUpWhatWasParked) {
+  DaemonHarness harness;
+  ASSERT_TRUE(harness.StartFake("{}").ok());
+  const std::string fetch =
+      "fetch:\n  window: 10m\n  first_delay: 10ms\n  backoff: { initial: 20ms, max: 100ms }\n";
+  ASSERT_TRUE(harness.StartDaemon(fetch, "sk-or-v1-not-a-key-the-fake-knows").ok());
+  ASSERT_TRUE(harness.Submit({Record("k-1", "gen-1764860000-parkedThenFixed01")}).ok());
+  for (int i = 0; i < 500 && harness.DaemonLog().find("parking its lookups") == std::string::npos;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_NE(harness.DaemonLog().find("parking its lookups"), std::string::npos)
+      << harness.DaemonLog();
+  auto stopped = harness.StopDaemon();
+  ASSERT_TRUE(stopped.ok() && stopped->Success()) << harness.DaemonLog();
+
+  ASSERT_TRUE(harness.StartDaemon(fetch).ok());
+  ASSERT_TRUE(harness.WaitForRows(1, std::chrono::seconds(20)).ok()) << harness.DaemonLog();
+  auto row = harness.RowFor("k-1");
+  ASSERT_TRUE(row.ok()) << row.status().ToString();
+  EXPECT_EQ((*row)["meta_status"], "resolved");
+  EXPECT_NE(harness.DaemonLog().find("start: 1 parked records will be looked up again"),
+            std::string::npos)
+      << harness.DaemonLog();
+}
+
 // An error message in the answer's body can name a person. The row and the
 // warning line that reports the failed lookup carry it only redacted.
 TEST(PipelineFailureTest, ErrorMessageIsRedactedInTheRowAndTheLog) {

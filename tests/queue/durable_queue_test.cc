@@ -214,10 +214,10 @@ TEST_F(DurableQueueTest, UnparkAllMakesParkedRecordsDueNow) {
   queue->Enqueue({MakeRecord("a", 100), MakeRecord("b", 100)});
   auto taken = queue->TakeDue(100, 10);
   QueuedRecord parked = (*taken)[0];
-  int64_t lease = parked.due_ms;
+  int64_t taken_at = parked.due_ms;
   parked.parked = true;
   parked.due_ms = 1'000'000;
-  ASSERT_TRUE(queue->Reschedule(parked, lease).ok());
+  ASSERT_TRUE(queue->Reschedule(parked, taken_at).ok());
   auto count = queue->UnparkAll(600);
   ASSERT_TRUE(count.ok());
   EXPECT_EQ(*count, 1u);
@@ -225,6 +225,41 @@ TEST_F(DurableQueueTest, UnparkAllMakesParkedRecordsDueNow) {
   ASSERT_EQ(due->size(), 1u);
   EXPECT_EQ((*due)[0].record.request_id, parked.record.request_id);
   EXPECT_FALSE((*due)[0].parked);
+}
+
+// UnparkAll walks an index of parked records; the index follows every
+// change of the flag, survives a reopen, and forgets finished records.
+TEST_F(DurableQueueTest, TheParkedIndexFollowsTheFlagAcrossReopens) {
+  auto queue = Open();
+  std::vector<QueuedRecord> records;
+  for (const char* id : {"p", "q", "r", "s"}) records.push_back(MakeRecord(id, 100));
+  queue->Enqueue(records);
+  auto taken = queue->TakeDue(100, 10);
+  ASSERT_EQ(taken->size(), 4u);
+  for (QueuedRecord q : *taken) {
+    q.parked = q.record.request_id != "s";
+    q.due_ms = 50'000;
+    ASSERT_TRUE(queue->Reschedule(q, 100).ok());
+  }
+  // q's next answer is no longer a key problem; r ends at its window's end.
+  QueuedRecord q = (*queue->TakeDue(50'000, 1, [](const std::string& id) { return id != "q"; }))[0];
+  q.due_ms = 60'000;
+  ASSERT_TRUE(queue->Reschedule(q, 50'000).ok());
+  QueuedRecord r = (*queue->TakeDue(50'000, 1, [](const std::string& id) { return id != "r"; }))[0];
+  std::vector<DurableQueue::Finished> finished = {
+      {r, BuildRow(r, std::nullopt, "auth_failed", "key refused", 50'000)}};
+  ASSERT_TRUE(queue->Finalize(&finished).ok());
+  ASSERT_EQ(finished.size(), 1u);
+  queue.reset();
+
+  queue = Open();
+  auto count = queue->UnparkAll(700);
+  ASSERT_TRUE(count.ok()) << count.status().ToString();
+  EXPECT_EQ(*count, 1u) << "p only";
+  auto due = queue->TakeDue(700, 10);
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].record.request_id, "p");
+  EXPECT_EQ(*queue->UnparkAll(800), 0u) << "nothing is parked any more";
 }
 
 TEST_F(DurableQueueTest, AnAnswerForARecordMovedSinceItWasTakenChangesNothing) {
