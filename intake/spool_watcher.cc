@@ -275,15 +275,17 @@ void SpoolWatcher::Trouble(const std::string& name, const std::string& problem) 
 void SpoolWatcher::NoteUnread(const std::string& name, bool is_folder) {
   if (!unread_noted_.insert(name).second) return;
   if (is_folder) {
-    spdlog::warn("spool: incoming/{}/ is a folder and is not read: spool files are read "
-                 "only directly in incoming/",
-                 name);
+    spdlog::warn(
+        "spool: incoming/{}/ is a folder and is not read: spool files are read "
+        "only directly in incoming/",
+        name);
     return;
   }
-  spdlog::warn("spool: incoming/{} is not read: spool files end in .jsonl or .ndjson "
-               "(names starting with '.' or ending in .tmp are files still being written); "
-               "it stays where it is",
-               name);
+  spdlog::warn(
+      "spool: incoming/{} is not read: spool files end in .jsonl or .ndjson "
+      "(names starting with '.' or ending in .tmp are files still being written); "
+      "it stays where it is",
+      name);
 }
 
 void SpoolWatcher::Close(std::function<void()> closed) {

@@ -105,9 +105,9 @@ StatusOr<std::unique_ptr<DurableQueue>> DurableQueue::Open(const std::string& di
 
   QueueMemoryBudget budget = QueueMemoryBudget::ForDisk(FilesystemBytes(dir));
   rocksdb::DBOptions db_options = QueueDbOptions(budget, options.env);
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = QueueColumnFamilies(
-      budget, {rocksdb::kDefaultColumnFamilyName, kRecordsCf, kDueCf, kDedupCf, kGenCf, kRowsCf,
-               kParkedCf});
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors =
+      QueueColumnFamilies(budget, {rocksdb::kDefaultColumnFamilyName, kRecordsCf, kDueCf, kDedupCf,
+                                   kGenCf, kRowsCf, kParkedCf});
 
   std::unique_ptr<DurableQueue> queue(new DurableQueue());
   rocksdb::DB* db = nullptr;
@@ -539,7 +539,8 @@ StatusOr<size_t> DurableQueue::UnparkAll(int64_t now_ms,
     std::string value;
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), records_, id, &value);
     if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "queue read parked record " + id);
-    auto decoded = s.ok() ? DecodeQueuedRecord(value) : StatusOr<QueuedRecord>(Status::NotFound(id));
+    auto decoded =
+        s.ok() ? DecodeQueuedRecord(value) : StatusOr<QueuedRecord>(Status::NotFound(id));
     if (!decoded.ok() || !decoded->parked) {
       // Finished while parked (at its window's end), or its flag was
       // cleared without the index hearing of it.

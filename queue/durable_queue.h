@@ -93,8 +93,7 @@ class DurableQueue {
   // is the token that Reschedule and Finalize check, so that an answer for
   // a record that was moved or finished meanwhile changes nothing.
   StatusOr<std::vector<QueuedRecord>> TakeDue(
-      int64_t now_ms, size_t limit,
-      const std::function<bool(const std::string&)>& skip = nullptr);
+      int64_t now_ms, size_t limit, const std::function<bool(const std::string&)>& skip = nullptr);
 
   // Hands back a record taken under `due_ms` that the caller could neither
   // reschedule nor finalize (a failed write): due again at that time. Scans

@@ -143,8 +143,8 @@ struct DaemonRefusal {
 // Sends one file; adds its counts to `totals`. Stops at the first refusal
 // of the daemon's side (filling `refusal`): the lines after it would be
 // refused too, and are not the file's fault.
-FileOutcome ReplayFile(const std::string& socket_path, const SpoolFile& file,
-                       ReplayCounts* totals, SendProgress* progress, DaemonRefusal* refusal) {
+FileOutcome ReplayFile(const std::string& socket_path, const SpoolFile& file, ReplayCounts* totals,
+                       SendProgress* progress, DaemonRefusal* refusal) {
   std::ifstream stream(file.path, std::ios::binary);
   if (!stream) {
     progress->Clear();

@@ -18,7 +18,6 @@ namespace {
 
 using testing::DueRecord;
 
-
 // A queue whose next scan, once armed, sees a record named "late" (due at
 // 500) committed right after the scan made its iterator: the interleaving
 // of the intake thread's commit with the loop thread's scan, made

@@ -146,11 +146,11 @@ TEST_F(DurableQueueTest, RescheduleMovesTheRecord) {
   ASSERT_TRUE(queue->Enqueue({MakeRecord("a", 100)})[0].status.ok());
   auto taken = queue->TakeDue(100, 1);
   QueuedRecord q = (*taken)[0];
-  int64_t lease = q.due_ms;
+  int64_t taken_at = q.due_ms;
   q.due_ms = 700;
   q.attempts = 1;
   q.last_error = "404";
-  ASSERT_TRUE(queue->Reschedule(q, lease).ok());
+  ASSERT_TRUE(queue->Reschedule(q, taken_at).ok());
   EXPECT_EQ(queue->NextDueMs(), 700);
   auto again = queue->TakeDue(700, 1);
   ASSERT_EQ(again->size(), 1u);
@@ -326,9 +326,9 @@ TEST_F(DurableQueueTest, RecordsDueBeforeEarlierScansAreStillFound) {
   EXPECT_EQ(queue->NextDueMs(), 100);
   QueuedRecord early = (*queue->TakeDue(600, 10))[0];
   EXPECT_EQ(early.record.request_id, "early");
-  int64_t lease = early.due_ms;
+  int64_t taken_at = early.due_ms;
   early.due_ms = 650;
-  ASSERT_TRUE(queue->Reschedule(early, lease).ok());
+  ASSERT_TRUE(queue->Reschedule(early, taken_at).ok());
   auto due = queue->TakeDue(1000, 10);
   ASSERT_EQ(due->size(), 2u);
   EXPECT_EQ((*due)[0].record.request_id, "early");
@@ -352,7 +352,9 @@ TEST_F(DurableQueueTest, ASkippedRecordHandedBackIsFoundByTheNextScan) {
 TEST_F(DurableQueueTest, ScansStartPastWhatTheCallerHolds) {
   auto queue = Open();
   std::vector<QueuedRecord> records;
-  for (int i = 0; i < 100; ++i) records.push_back(MakeRecord("r" + std::to_string(100 + i), 100 + i));
+  for (int i = 0; i < 100; ++i) {
+    records.push_back(MakeRecord("r" + std::to_string(100 + i), 100 + i));
+  }
   for (const auto& result : queue->Enqueue(records)) ASSERT_TRUE(result.status.ok());
   std::set<std::string> held;
   auto holds = [&held](const std::string& id) { return held.count(id) > 0; };
