@@ -7,23 +7,13 @@
 #include <cstdio>
 #include <string>
 
-#include "tests/support/temp_dir.h"
+#include "tests/support/output_file_test.h"
 
 namespace orauditd {
 namespace {
 
-class ReplayProgressPlainTest : public ::testing::Test {
+class ReplayProgressPlainTest : public testing::OutputFileTest {
  protected:
-  void SetUp() override {
-    out_ = std::tmpfile();
-    ASSERT_NE(out_, nullptr);
-  }
-  void TearDown() override { std::fclose(out_); }
-
-  std::string Written() {
-    return testing::WrittenTo(out_);
-  }
-
   static ReplaySnapshot Reading(uint64_t bytes_read, uint64_t lines) {
     ReplaySnapshot s;
     s.bytes_read = bytes_read;
@@ -33,8 +23,6 @@ class ReplayProgressPlainTest : public ::testing::Test {
     s.pending = lines;
     return s;
   }
-
-  std::FILE* out_ = nullptr;
 };
 
 TEST_F(ReplayProgressPlainTest, LinesGiveTheShareReadThenWaitForRows) {

@@ -2,7 +2,7 @@
 // the counts, at most once a period unless the file is done.
 #include "tools/send_progress.h"
 
-#include "tests/support/temp_dir.h"
+#include "tests/support/output_file_test.h"
 
 #include <gtest/gtest.h>
 
@@ -45,17 +45,7 @@ TEST(SendProgressTest, ShareIsRoundedDownAndNeverAboveAHundred) {
 }
 
 // A progress display writing to a temporary file.
-class SendProgressOutputTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    out_ = std::tmpfile();
-    ASSERT_NE(out_, nullptr);
-  }
-  void TearDown() override { std::fclose(out_); }
-  std::string Written() { return orauditd::testing::WrittenTo(out_); }
-
-  std::FILE* out_ = nullptr;
-};
+class SendProgressOutputTest : public orauditd::testing::OutputFileTest {};
 
 TEST_F(SendProgressOutputTest, PlainLinesComeOncePerPeriodAndWhenTheFileIsDone) {
   SendProgress progress(out_, /*terminal=*/false, /*now_ms=*/1000);
