@@ -1,5 +1,6 @@
 #include "storage/json_text.h"
 
+#include <bit>
 #include <cstring>
 
 #include "common/time_format.h"
@@ -7,15 +8,35 @@
 namespace orauditd {
 namespace {
 
-// True when one of the 8 bytes in `word` must be escaped in a JSON string:
-// below 0x20, '"' or '\\'. Bit tricks from "Bit Twiddling Hacks"
-// (haszero, hasless).
-bool WordNeedsEscape(uint64_t word) {
+// Marks, in the high bit of each byte, the bytes of `word` that must be
+// escaped in a JSON string: below 0x20, '"' or '\\'. Bit tricks from "Bit
+// Twiddling Hacks" (haszero, hasless). Bytes above a marked one may be marked
+// wrongly, but the lowest mark is always exact, which is all FindEscape needs.
+uint64_t EscapeMask(uint64_t word) {
   constexpr uint64_t kOnes = 0x0101010101010101ULL;
   constexpr uint64_t kHigh = 0x8080808080808080ULL;
   auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
   uint64_t below_space = (word - kOnes * 0x20) & ~word & kHigh;
-  return (below_space | has_zero(word ^ (kOnes * '"')) | has_zero(word ^ (kOnes * '\\'))) != 0;
+  return below_space | has_zero(word ^ (kOnes * '"')) | has_zero(word ^ (kOnes * '\\'));
+}
+
+bool NeedsEscape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
+// The index of the first byte at or after `from` that must be escaped, or
+// text.size(). Eight bytes at a time: the generation's JSON, stored as a
+// string, has a quote every few bytes, and a byte-at-a-time rescan after
+// each one was most of a row's serialization.
+size_t FindEscape(std::string_view text, size_t from) {
+  size_t i = from;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, text.data() + i, 8);
+    uint64_t mask = EscapeMask(word);
+    static_assert(std::endian::native == std::endian::little, "the lowest byte comes first");
+    if (mask != 0) return i + static_cast<size_t>(__builtin_ctzll(mask)) / 8;
+  }
+  while (i < text.size() && !NeedsEscape(static_cast<unsigned char>(text[i]))) ++i;
+  return i;
 }
 
 }  // namespace
@@ -23,21 +44,14 @@ bool WordNeedsEscape(uint64_t word) {
 void AppendJsonText(std::string* out, std::string_view text) {
   static const char kHex[] = "0123456789abcdef";
   out->push_back('"');
+  out->reserve(out->size() + text.size() + 1);
   size_t plain = 0;
-  size_t i = 0;
-  while (i < text.size()) {
-    uint64_t word;
-    if (i + 8 <= text.size()) {
-      std::memcpy(&word, text.data() + i, 8);
-      if (!WordNeedsEscape(word)) {
-        i += 8;
-        continue;
-      }
-    }
-    unsigned char c = static_cast<unsigned char>(text[i++]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out->append(text.data() + plain, i - 1 - plain);
-    plain = i;
+  while (plain < text.size()) {
+    size_t at = FindEscape(text, plain);
+    out->append(text.data() + plain, at - plain);
+    if (at == text.size()) break;
+    unsigned char c = static_cast<unsigned char>(text[at]);
+    plain = at + 1;
     switch (c) {
       case '"':
         out->append("\\\"");
@@ -66,7 +80,6 @@ void AppendJsonText(std::string* out, std::string_view text) {
       }
     }
   }
-  out->append(text.data() + plain, text.size() - plain);
   out->push_back('"');
 }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "common/json_writer.h"
 #include "common/time_format.h"
 
@@ -38,6 +40,19 @@ TEST(JsonTextTest, MatchesAppendJsonStringAtEveryPositionOfAWord) {
   }
   std::string non_ascii = "\xC3\xA9\xF0\x9F\x98\x80 \"quoted\" \xE2\x80\xA8";
   EXPECT_EQ(Text(non_ascii), Expected(non_ascii));
+}
+
+// Escapes next to each other, next to bytes above 0x7f and at every offset,
+// as in a generation's JSON stored as a string: a fixed seed, so a failure
+// shows the same text again.
+TEST(JsonTextTest, MatchesAppendJsonStringOnRandomDenseText) {
+  const std::string alphabet = std::string("\"\\\n\x01\x1f\x7f\x80\xff\xc3\xa9 az{}:,") + '\0';
+  std::mt19937 random(20261205);
+  for (int round = 0; round < 2000; ++round) {
+    std::string text(random() % 40, ' ');
+    for (char& c : text) c = alphabet[random() % alphabet.size()];
+    ASSERT_EQ(Text(text), Expected(text)) << round;
+  }
 }
 
 TEST(JsonTextTest, TimeMatchesFormatRfc3339Utc) {
