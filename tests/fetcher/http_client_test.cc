@@ -11,12 +11,21 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <regex>
+#include <set>
+#include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "tests/support/http_test_server.h"
@@ -552,12 +561,59 @@ TEST_F(HttpClientTest, TimeoutCountsFromTheStartNotFromTheQueue) {
   CloseAndFinish(client);
 }
 
-// TLS against `openssl s_server` on loopback with a certificate made for the
-// test: refused without its CA, accepted with ca_path pointing at it.
-class HttpClientTlsTest : public HttpClientTest {
+// What `nghttpd -v` logged: the :path of every request, the sessions
+// (connections, `[id=N]`) it served and the most streams open at once. A
+// stream opens at its first "recv (stream_id=N)" line and ends at
+// "stream_id=N closed"; stream ids count per session.
+struct NghttpdLog {
+  std::vector<std::string> paths;
+  std::set<int> sessions;
+  size_t most_open_streams = 0;
+};
+
+NghttpdLog ParseNghttpdLog(const std::string& text) {
+  static const std::regex kLine(R"(^\[id=(\d+)\] \[ *[0-9.]+\] (.*)$)");
+  static const std::regex kReceived(R"(^recv \(stream_id=(\d+)\) (:?[^:]+): (.*)$)");
+  static const std::regex kClosed(R"(^stream_id=(\d+) closed$)");
+  NghttpdLog log;
+  std::set<std::pair<int, int>> seen;
+  std::set<std::pair<int, int>> open;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    std::smatch match;
+    if (!std::regex_match(line, match, kLine)) continue;
+    const int session = std::stoi(match[1]);
+    const std::string event = match[2];
+    log.sessions.insert(session);
+
+    std::smatch frame;
+    if (std::regex_match(event, frame, kReceived)) {
+      const std::pair<int, int> stream{session, std::stoi(frame[1])};
+      if (seen.insert(stream).second) open.insert(stream);
+      if (frame[2] == ":path") log.paths.push_back(frame[3]);
+    } else if (std::regex_match(event, frame, kClosed)) {
+      open.erase({session, std::stoi(frame[1])});
+    }
+    log.most_open_streams = std::max(log.most_open_streams, open.size());
+  }
+  return log;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A TLS server on loopback, with a certificate made for the test (for
+// 127.0.0.1, self-signed): the client trusts it only through ca_path.
+class LoopbackTlsTest : public HttpClientTest {
  protected:
   void SetUp() override {
     HttpClientTest::SetUp();
+    if (HasFatalFailure()) return;
+
     testing::Subprocess make_cert;
     ASSERT_TRUE(
         make_cert
@@ -571,13 +627,6 @@ class HttpClientTlsTest : public HttpClientTest {
     ASSERT_TRUE(made.ok() && made->Success()) << "openssl req failed";
 
     port_ = UnusedPort();
-    ASSERT_TRUE(server_
-                    .Start({"/usr/bin/openssl", "s_server", "-accept",
-                            "127.0.0.1:" + std::to_string(port_), "-cert", dir_.File("cert.pem"),
-                            "-key", dir_.File("key.pem"), "-www", "-naccept", "8"},
-                           {}, Quiet())
-                    .ok());
-    ASSERT_TRUE(WaitUntilListening()) << "s_server did not start";
   }
 
   void TearDown() override {
@@ -589,6 +638,30 @@ class HttpClientTlsTest : public HttpClientTest {
     options.stdout_path = dir_.File("openssl.out");
     options.stderr_path = dir_.File("openssl.err");
     return options;
+  }
+
+  std::string BaseUrl() const { return "https://127.0.0.1:" + std::to_string(port_); }
+
+  testing::TempDir dir_;
+  testing::Subprocess server_;
+  int port_ = 0;
+};
+
+// TLS against `openssl s_server`: refused without its CA, accepted with
+// ca_path pointing at it, as a file or as a folder.
+class HttpClientTlsTest : public LoopbackTlsTest {
+ protected:
+  void SetUp() override {
+    LoopbackTlsTest::SetUp();
+    if (HasFatalFailure()) return;
+
+    ASSERT_TRUE(server_
+                    .Start({"/usr/bin/openssl", "s_server", "-accept",
+                            "127.0.0.1:" + std::to_string(port_), "-cert", dir_.File("cert.pem"),
+                            "-key", dir_.File("key.pem"), "-www", "-naccept", "8"},
+                           {}, Quiet())
+                    .ok());
+    ASSERT_TRUE(WaitUntilListening()) << "s_server did not start";
   }
 
   bool WaitUntilListening() {
@@ -607,20 +680,38 @@ class HttpClientTlsTest : public HttpClientTest {
     return false;
   }
 
+  // A folder holding a copy of the certificate. OpenSSL looks a CA up in a
+  // CAPATH folder by the hash of its subject, through the <hash>.0 links
+  // `openssl rehash` makes; without them the copy is never found.
+  std::string CaFolder(bool rehash) {
+    const std::filesystem::path folder = dir_.File("ca");
+    std::filesystem::create_directory(folder);
+    std::filesystem::copy_file(dir_.File("cert.pem"), folder / "cert.pem");
+    if (!rehash) return folder;
+
+    testing::Subprocess rehasher;
+    EXPECT_TRUE(rehasher.Start({"/usr/bin/openssl", "rehash", folder}, {}, Quiet()).ok());
+    StatusOr<testing::ExitStatus> done = rehasher.Wait(20s);
+    EXPECT_TRUE(done.ok() && done->Success()) << "openssl rehash failed";
+
+    bool linked = false;
+    for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+      linked = linked || entry.path().extension() == ".0";
+    }
+    EXPECT_TRUE(linked) << "openssl rehash made no <hash>.0 link";
+    return folder;
+  }
+
   std::optional<HttpResponse> Fetch(HttpClientOptions options) {
     HttpClient client(&loop_, std::move(options));
     HttpRequest request;
-    request.url = "https://127.0.0.1:" + std::to_string(port_) + "/";
+    request.url = BaseUrl() + "/";
     std::optional<HttpResponse> response;
     client.Get(request, [&](HttpResponse r) { response = std::move(r); });
     EXPECT_TRUE(RunUntil([&] { return response.has_value(); }, 10s));
     CloseAndFinish(client);
     return response;
   }
-
-  testing::TempDir dir_;
-  testing::Subprocess server_;
-  int port_ = 0;
 };
 
 TEST_F(HttpClientTlsTest, RefusesACertificateItCannotVerify) {
@@ -637,6 +728,217 @@ TEST_F(HttpClientTlsTest, TrustsTheConfiguredCa) {
   ASSERT_TRUE(response.has_value());
   EXPECT_TRUE(response->transport_ok) << response->error;
   EXPECT_EQ(response->status, 200);
+}
+
+// The client hands a folder to curl as CURLOPT_CAPATH, a file as
+// CURLOPT_CAINFO. A folder given as CAINFO fails to load
+// (CURLE_SSL_CACERT_BADFILE), so success here, against the refusal below,
+// shows the folder was searched by hash.
+TEST_F(HttpClientTlsTest, TrustsACaFolder) {
+  HttpClientOptions options = Options();
+  options.ca_path = CaFolder(/*rehash=*/true);
+  std::optional<HttpResponse> response = Fetch(options);
+  ASSERT_TRUE(response.has_value());
+  EXPECT_TRUE(response->transport_ok) << response->error;
+  EXPECT_EQ(response->status, 200);
+}
+
+TEST_F(HttpClientTlsTest, RefusesACaFolderWithoutHashLinks) {
+  HttpClientOptions options = Options();
+  options.ca_path = CaFolder(/*rehash=*/false);
+  std::optional<HttpResponse> response = Fetch(options);
+  ASSERT_TRUE(response.has_value());
+  EXPECT_FALSE(response->transport_ok);
+  EXPECT_THAT(response->error, HasSubstr("CURLE_PEER_FAILED_VERIFICATION"));
+}
+
+// HTTP/2 against nghttpd (Debian's nghttp2-server), which serves files from a
+// folder over TLS and, with -v, logs every frame it receives and every stream
+// it closes: its log shows what the client multiplexed.
+class HttpClientHttp2Test : public LoopbackTlsTest {
+ protected:
+  static constexpr char kNghttpd[] = "/usr/sbin/nghttpd";
+  static constexpr char kBody[] = R"({"data":{"total_cost":0.0001}})";
+
+  void SetUp() override {
+    LoopbackTlsTest::SetUp();
+    if (HasFatalFailure()) return;
+    // Failing rather than skipping: a skipped test would leave multiplexing
+    // untested without anyone noticing.
+    ASSERT_EQ(access(kNghttpd, X_OK), 0)
+        << kNghttpd << " not found: install the nghttp2-server package "
+        << "(scripts/install-deps.sh does)";
+
+    // nghttpd maps the path to a file and ignores the query, so this one
+    // file answers every id.
+    std::filesystem::create_directories(dir_.File("htdocs/api/v1"));
+    std::ofstream(dir_.File("htdocs/api/v1/generation")) << kBody;
+
+    testing::SubprocessOptions output;
+    output.stdout_path = dir_.File("nghttpd.log");
+    output.stderr_path = dir_.File("nghttpd.err");
+    ASSERT_TRUE(server_
+                    .Start({kNghttpd, "-v", "-d", dir_.File("htdocs"), "--address=127.0.0.1",
+                            std::to_string(port_), dir_.File("key.pem"), dir_.File("cert.pem")},
+                           {}, output)
+                    .ok());
+    ASSERT_TRUE(WaitForListenLine()) << "nghttpd did not start: " << Log() << "\n"
+                                     << ReadFile(dir_.File("nghttpd.err"));
+  }
+
+  void TearDown() override {
+    // A stopped server acts on no SIGTERM: Stop() would wait out its grace.
+    if (server_.running()) (void)server_.Kill(SIGCONT);
+    LoopbackTlsTest::TearDown();
+  }
+
+  // nghttpd prints "IPv4: listen 127.0.0.1:PORT" once it listens. Probing the
+  // port instead, as for s_server, would count as a session of its own.
+  bool WaitForListenLine() {
+    const std::string line = "listen 127.0.0.1:" + std::to_string(port_);
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (Log().find(line) != std::string::npos) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return false;
+  }
+
+  // nghttpd writes each frame's lines before it sends the frame, so the log
+  // is complete for every answer the client has.
+  std::string Log() { return ReadFile(dir_.File("nghttpd.log")); }
+
+  // Bytes the server has not read yet on its end of the client's connection
+  // (the rx_queue of /proc/net/tcp). Over loopback, what the client sends is
+  // there as soon as its send() returns.
+  size_t UnreadAtServer() {
+    std::ifstream table("/proc/net/tcp");
+    size_t unread = 0;
+    for (std::string line; std::getline(table, line);) {
+      unsigned local_port = 0;
+      unsigned state = 0;
+      unsigned long rx_queue = 0;
+      // "sl local_address rem_address st tx_queue:rx_queue ...", in hex;
+      // state 01 is ESTABLISHED (the listening socket is 0A).
+      if (std::sscanf(line.c_str(), " %*u: %*x:%x %*x:%*x %x %*x:%lx", &local_port, &state,
+                      &rx_queue) == 3 &&
+          static_cast<int>(local_port) == port_ && state == 1) {
+        unread += rx_queue;
+      }
+    }
+    return unread;
+  }
+
+  // kill() returns before the signal takes effect, and until then nghttpd
+  // could still read a request. /proc/PID/stat says T once it has stopped.
+  bool WaitUntilStopped() {
+    const std::string stat = "/proc/" + std::to_string(server_.pid()) + "/stat";
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      // "PID (COMM) STATE ...": the name may hold spaces, the state follows it.
+      const std::string text = ReadFile(stat);
+      const size_t name_end = text.rfind(')');
+      if (name_end != std::string::npos && text.compare(name_end, 4, ") T ") == 0) return true;
+      std::this_thread::sleep_for(1ms);
+    }
+    return false;
+  }
+
+  HttpRequest Request(const std::string& id) {
+    HttpRequest request;
+    request.url = BaseUrl() + "/api/v1/generation?id=" + id;
+    request.headers = {std::string("Authorization: Bearer ") + kSecret};
+    return request;
+  }
+
+  // Submits `count` GETs at once, ids gen-<first> onwards, collecting the
+  // answers in `responses`; returns the paths they ask for.
+  std::vector<std::string> GetMany(HttpClient& client, int first, int count,
+                                   std::vector<HttpResponse>& responses) {
+    std::vector<std::string> paths;
+    for (int i = first; i < first + count; ++i) {
+      const std::string id = "gen-" + std::to_string(i);
+      client.Get(Request(id), [&responses](HttpResponse r) { responses.push_back(std::move(r)); });
+      paths.push_back("/api/v1/generation?id=" + id);
+    }
+    return paths;
+  }
+
+  void ExpectAllAnswered(const std::vector<HttpResponse>& responses) {
+    for (const HttpResponse& response : responses) {
+      EXPECT_TRUE(response.transport_ok) << response.error;
+      EXPECT_EQ(response.status, 200);
+      EXPECT_EQ(response.body, kBody);
+    }
+  }
+
+  HttpClientOptions Http2Options() {
+    HttpClientOptions options = Options(/*max_in_flight=*/8);
+    options.ca_path = dir_.File("cert.pem");
+    return options;
+  }
+};
+
+// Before the first TLS handshake curl cannot know that the server speaks
+// HTTP/2; CURLOPT_PIPEWAIT makes the other transfers wait for its ALPN answer
+// instead of opening a connection each.
+TEST_F(HttpClientHttp2Test, ConcurrentRequestsShareOneConnectionFromTheStart) {
+  HttpClient client(&loop_, Http2Options());
+
+  std::vector<HttpResponse> responses;
+  std::vector<std::string> paths = GetMany(client, 0, 16, responses);
+  ASSERT_TRUE(RunUntil([&] { return responses.size() == 16; }, 10s));
+  CloseAndFinish(client);
+
+  ExpectAllAnswered(responses);
+  const std::string text = Log();
+  NghttpdLog log = ParseNghttpdLog(text);
+  EXPECT_THAT(log.paths, ::testing::UnorderedElementsAreArray(paths)) << text;
+  EXPECT_EQ(log.sessions, std::set<int>{1}) << "not all on one connection:\n" << text;
+}
+
+// nghttpd answers a file in the same pass in which it reads the request, and
+// curl sends each request in a send() of its own. Left running, nghttpd may
+// read and answer them one at a time (about one run in five did), so two
+// streams would overlap only by luck. Stopped while the client sends, it finds
+// every request queued when it goes on, and reads them all before it answers
+// any.
+TEST_F(HttpClientHttp2Test, MultiplexesConcurrentRequestsOnOneConnection) {
+  HttpClient client(&loop_, Http2Options());
+
+  // First a connection that curl knows speaks HTTP/2, so that every transfer
+  // that starts can send its request at once, in the same curl call.
+  std::vector<HttpResponse> warm_up;
+  std::vector<std::string> paths = GetMany(client, 100, 1, warm_up);
+  ASSERT_TRUE(RunUntil([&] { return warm_up.size() == 1; }, 10s));
+  ASSERT_TRUE(warm_up[0].transport_ok) << warm_up[0].error;
+
+  ASSERT_TRUE(server_.Kill(SIGSTOP).ok());
+  ASSERT_TRUE(WaitUntilStopped()) << "nghttpd did not stop";
+  // The client acknowledges the server's settings at the end of the warm-up;
+  // that frame may still be unread. Only what comes after it counts.
+  const size_t unread_before = UnreadAtServer();
+
+  std::vector<HttpResponse> responses;
+  std::vector<std::string> more = GetMany(client, 0, 16, responses);
+  paths.insert(paths.end(), more.begin(), more.end());
+  // Get() only arms curl's timer; the 8 transfers that start all run in the
+  // one curl call it fires. New bytes at the server mean that call has
+  // returned, every request it sent included.
+  EXPECT_TRUE(RunUntil([&] { return UnreadAtServer() > unread_before; }, 10s))
+      << "the requests never reached the server";
+
+  ASSERT_TRUE(server_.Kill(SIGCONT).ok());
+  ASSERT_TRUE(RunUntil([&] { return responses.size() == 16; }, 10s));
+  CloseAndFinish(client);
+
+  ExpectAllAnswered(responses);
+  const std::string text = Log();
+  NghttpdLog log = ParseNghttpdLog(text);
+  EXPECT_THAT(log.paths, ::testing::UnorderedElementsAreArray(paths)) << text;
+  EXPECT_EQ(log.sessions, std::set<int>{1}) << "not all on one connection:\n" << text;
+  EXPECT_GE(log.most_open_streams, 2u) << "no two streams were open at once:\n" << text;
+  EXPECT_LE(log.most_open_streams, 8u) << "more streams than max_in_flight:\n" << text;
 }
 
 }  // namespace
