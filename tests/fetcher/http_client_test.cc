@@ -712,44 +712,39 @@ class HttpClientTlsTest : public LoopbackTlsTest {
     CloseAndFinish(client);
     return response;
   }
+
+  // One fetch with `ca_path` (empty: the system's CAs only).
+  void ExpectTrustedWith(const std::string& ca_path) {
+    HttpClientOptions options = Options();
+    options.ca_path = ca_path;
+    std::optional<HttpResponse> response = Fetch(options);
+    ASSERT_TRUE(response.has_value());
+    EXPECT_TRUE(response->transport_ok) << response->error;
+    EXPECT_EQ(response->status, 200);
+  }
+
+  void ExpectRefusedWith(const std::string& ca_path) {
+    HttpClientOptions options = Options();
+    options.ca_path = ca_path;
+    std::optional<HttpResponse> response = Fetch(options);
+    ASSERT_TRUE(response.has_value());
+    EXPECT_FALSE(response->transport_ok);
+    EXPECT_THAT(response->error, HasSubstr("CURLE_PEER_FAILED_VERIFICATION"));
+  }
 };
 
-TEST_F(HttpClientTlsTest, RefusesACertificateItCannotVerify) {
-  std::optional<HttpResponse> response = Fetch(Options());
-  ASSERT_TRUE(response.has_value());
-  EXPECT_FALSE(response->transport_ok);
-  EXPECT_THAT(response->error, HasSubstr("CURLE_PEER_FAILED_VERIFICATION"));
-}
+TEST_F(HttpClientTlsTest, RefusesACertificateItCannotVerify) { ExpectRefusedWith(""); }
 
-TEST_F(HttpClientTlsTest, TrustsTheConfiguredCa) {
-  HttpClientOptions options = Options();
-  options.ca_path = dir_.File("cert.pem");
-  std::optional<HttpResponse> response = Fetch(options);
-  ASSERT_TRUE(response.has_value());
-  EXPECT_TRUE(response->transport_ok) << response->error;
-  EXPECT_EQ(response->status, 200);
-}
+TEST_F(HttpClientTlsTest, TrustsTheConfiguredCa) { ExpectTrustedWith(dir_.File("cert.pem")); }
 
 // The client hands a folder to curl as CURLOPT_CAPATH, a file as
 // CURLOPT_CAINFO. A folder given as CAINFO fails to load
 // (CURLE_SSL_CACERT_BADFILE), so success here, against the refusal below,
 // shows the folder was searched by hash.
-TEST_F(HttpClientTlsTest, TrustsACaFolder) {
-  HttpClientOptions options = Options();
-  options.ca_path = CaFolder(/*rehash=*/true);
-  std::optional<HttpResponse> response = Fetch(options);
-  ASSERT_TRUE(response.has_value());
-  EXPECT_TRUE(response->transport_ok) << response->error;
-  EXPECT_EQ(response->status, 200);
-}
+TEST_F(HttpClientTlsTest, TrustsACaFolder) { ExpectTrustedWith(CaFolder(/*rehash=*/true)); }
 
 TEST_F(HttpClientTlsTest, RefusesACaFolderWithoutHashLinks) {
-  HttpClientOptions options = Options();
-  options.ca_path = CaFolder(/*rehash=*/false);
-  std::optional<HttpResponse> response = Fetch(options);
-  ASSERT_TRUE(response.has_value());
-  EXPECT_FALSE(response->transport_ok);
-  EXPECT_THAT(response->error, HasSubstr("CURLE_PEER_FAILED_VERIFICATION"));
+  ExpectRefusedWith(CaFolder(/*rehash=*/false));
 }
 
 // HTTP/2 against nghttpd (Debian's nghttp2-server), which serves files from a
@@ -864,12 +859,21 @@ class HttpClientHttp2Test : public LoopbackTlsTest {
     return paths;
   }
 
-  void ExpectAllAnswered(const std::vector<HttpResponse>& responses) {
+  // Every answer is the file, every path is in nghttpd's log, and all came
+  // over its first connection.
+  NghttpdLog ExpectServedOnOneConnection(const std::vector<HttpResponse>& responses,
+                                         const std::vector<std::string>& paths) {
     for (const HttpResponse& response : responses) {
       EXPECT_TRUE(response.transport_ok) << response.error;
       EXPECT_EQ(response.status, 200);
       EXPECT_EQ(response.body, kBody);
     }
+
+    const std::string text = Log();
+    NghttpdLog log = ParseNghttpdLog(text);
+    EXPECT_THAT(log.paths, ::testing::UnorderedElementsAreArray(paths)) << text;
+    EXPECT_EQ(log.sessions, std::set<int>{1}) << "not all on one connection:\n" << text;
+    return log;
   }
 
   HttpClientOptions Http2Options() {
@@ -890,11 +894,7 @@ TEST_F(HttpClientHttp2Test, ConcurrentRequestsShareOneConnectionFromTheStart) {
   ASSERT_TRUE(RunUntil([&] { return responses.size() == 16; }, 10s));
   CloseAndFinish(client);
 
-  ExpectAllAnswered(responses);
-  const std::string text = Log();
-  NghttpdLog log = ParseNghttpdLog(text);
-  EXPECT_THAT(log.paths, ::testing::UnorderedElementsAreArray(paths)) << text;
-  EXPECT_EQ(log.sessions, std::set<int>{1}) << "not all on one connection:\n" << text;
+  ExpectServedOnOneConnection(responses, paths);
 }
 
 // nghttpd answers a file in the same pass in which it reads the request, and
@@ -932,11 +932,8 @@ TEST_F(HttpClientHttp2Test, MultiplexesConcurrentRequestsOnOneConnection) {
   ASSERT_TRUE(RunUntil([&] { return responses.size() == 16; }, 10s));
   CloseAndFinish(client);
 
-  ExpectAllAnswered(responses);
+  NghttpdLog log = ExpectServedOnOneConnection(responses, paths);
   const std::string text = Log();
-  NghttpdLog log = ParseNghttpdLog(text);
-  EXPECT_THAT(log.paths, ::testing::UnorderedElementsAreArray(paths)) << text;
-  EXPECT_EQ(log.sessions, std::set<int>{1}) << "not all on one connection:\n" << text;
   EXPECT_GE(log.most_open_streams, 2u) << "no two streams were open at once:\n" << text;
   EXPECT_LE(log.most_open_streams, 8u) << "more streams than max_in_flight:\n" << text;
 }
