@@ -12,8 +12,9 @@ packages=(
   # clients/: the Go and Node.js libraries, the shell example (socat, which
   # run-local.sh also uses to see whether a daemon is already running)
   golang-go nodejs socat
-  # tests/fetcher: nghttpd, a local HTTP/2 server for the multiplexing tests
-  nghttp2-server
+  # tests/fetcher: openssl makes the test certificates and serves TLS;
+  # nghttpd is a local HTTP/2 server for the multiplexing tests
+  openssl nghttp2-server
 )
 
 missing=()
