@@ -1,22 +1,15 @@
-// The two JSON pieces that make up most of a serialized row, written fast:
-// strings (generation_json alone is most of a row's bytes) and timestamps.
-// Their output is exactly AppendJsonString's and FormatRfc3339Utc's (tests
-// hold them equal); byte-by-byte appending and snprintf were the largest
-// costs of serializing a row, which the verifier does for every row.
+// A row's timestamps in its JSON line, written fast: snprintf was one of
+// the largest costs of serializing a row, which the verifier does for every
+// row. The output is exactly FormatRfc3339Utc's, quoted (tests hold them
+// equal). Strings go through AppendJsonString (common/json_writer.h).
 //
-// Pure functions, any thread.
+// Pure function, any thread.
 #pragma once
 
 #include <cstdint>
 #include <string>
-#include <string_view>
 
 namespace orauditd {
-
-// Appends `text` as a JSON string literal, quotes included, escaped as RFC
-// 8785 wants (common/json_writer.h AppendJsonString). `text` must already be
-// UTF-8; bytes are copied as they are.
-void AppendJsonText(std::string* out, std::string_view text);
 
 // Appends "2026-12-04T15:10:38.123Z", quotes included
 // (common/time_format.h FormatRfc3339Utc).

@@ -25,9 +25,9 @@ class MemberWriter {
   void String(std::string_view key, std::string_view value) {
     Key(key);
     if (repair_utf8_ && !IsValidUtf8(value)) {
-      AppendJsonText(out_, ReplaceInvalidUtf8(value));
+      AppendJsonString(out_, ReplaceInvalidUtf8(value));
     } else {
-      AppendJsonText(out_, value);
+      AppendJsonString(out_, value);
     }
   }
   void Text(std::string_view key, const std::optional<std::string>& value) {
