@@ -72,6 +72,29 @@ TEST(ParseGenerationBodyTest, KeepsTheDataTextWhenDataIsNotLast) {
   EXPECT_EQ(parsed->data_json, data);
 }
 
+// The usual body, data alone, read without a second parse: the text between
+// the colon and the root's brace, whitespace trimmed, braces inside kept.
+TEST(ParseGenerationBodyTest, KeepsTheDataTextWhenDataIsAlone) {
+  const std::string data = R"({"id":"gen-1","x_new":{"y":"}"}, "x" : [ {} ] })";
+  for (const std::string& body :
+       {"{\"data\":" + data + "}", " \r\n{ \"data\"\t: " + data + " \n}\n ",
+        "{\"data\"\n:\n" + data + "\n}"}) {
+    StatusOr<Generation> parsed = ParseGenerationBody(body);
+    ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+    EXPECT_EQ(parsed->data_json, data) << body;
+  }
+}
+
+// A key written with escapes is still "data".
+TEST(ParseGenerationBodyTest, KeepsTheDataTextWhenItsKeyIsEscaped) {
+  const std::string data = R"({"id":"gen-1","total_cost":1})";
+  for (const char* key : {R"("d\u0061ta")", R"("\u0064\u0061\u0074\u0061")"}) {
+    StatusOr<Generation> parsed = ParseGenerationBody(std::string("{") + key + ": " + data + " }");
+    ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+    EXPECT_EQ(parsed->data_json, data) << key;
+  }
+}
+
 TEST(ParseGenerationBodyTest, LegacyBodyLeavesAbsentKeysEmpty) {
   StatusOr<Generation> parsed = ParseGenerationBody(test_bodies::kLegacy2025);
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
