@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "fetcher/lookup.h"
+#include "fetcher/member_text.h"
 
 namespace orauditd {
 namespace {
@@ -229,7 +230,7 @@ void ReadGenerationFields(simdjson::dom::object data, GenerationBody* out) {
 // nothing else. The body has been parsed and "data" is the root's only
 // member, so its value is all that lies between the colon after the one key
 // and the root's closing brace, whitespace aside: no second parse is
-// needed. With more members this returns nullopt and RawDataText parses.
+// needed. With more members this returns nullopt and FindMemberText walks.
 std::optional<std::string_view> SoleDataText(std::string_view body, size_t root_members) {
   constexpr std::string_view kSpace = " \t\r\n";  // JSON's whitespace
   if (root_members != 1) return std::nullopt;
@@ -254,27 +255,6 @@ std::optional<std::string_view> SoleDataText(std::string_view body, size_t root_
   if (start == std::string_view::npos || close <= start || body[close] != '}') return std::nullopt;
   size_t end = body.find_last_not_of(kSpace, close - 1);
   return body.substr(start, end + 1 - start);
-}
-
-// The data object's bytes exactly as they arrived. The DOM keeps no source
-// positions, so the On-Demand API walks to it again; raw_json() ends at the
-// next structural character, so whitespace after the '}' is trimmed.
-std::optional<std::string> RawDataText(std::string_view body) {
-  thread_local simdjson::ondemand::parser parser;
-  simdjson::padded_string padded(body);
-  simdjson::ondemand::document document;
-  simdjson::ondemand::object root;
-  simdjson::ondemand::object data;
-  std::string_view raw;
-  if (parser.iterate(padded).get(document) != simdjson::SUCCESS ||
-      document.get_object().get(root) != simdjson::SUCCESS ||
-      root.find_field_unordered("data").get_object().get(data) != simdjson::SUCCESS ||
-      data.raw_json().get(raw) != simdjson::SUCCESS) {
-    return std::nullopt;
-  }
-  std::string_view exact = body.substr(static_cast<size_t>(raw.data() - padded.data()), raw.size());
-  size_t end = exact.find_last_not_of(" \t\r\n");
-  return std::string(exact.substr(0, end == std::string_view::npos ? 0 : end + 1));
 }
 
 }  // namespace
@@ -315,10 +295,10 @@ GenerationBody ReadGenerationBody(std::string_view body) {
   out.data = GenerationBody::Presence::kPresent;
   ReadGenerationFields(data_object, &out);
 
-  std::optional<std::string_view> sole = SoleDataText(body, root_object.size());
-  std::optional<std::string> raw = sole ? std::string(*sole) : RawDataText(body);
+  std::optional<std::string_view> raw = SoleDataText(body, root_object.size());
+  if (!raw) raw = FindMemberText(body, "data");
   if (raw) {
-    out.generation.data_json = std::move(*raw);
+    out.generation.data_json = std::string(*raw);
   } else if (out.fields.ok()) {
     out.fields = Status::InvalidArgument("data: its text could not be located in the body");
   }

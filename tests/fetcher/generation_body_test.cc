@@ -85,13 +85,16 @@ TEST(ParseGenerationBodyTest, KeepsTheDataTextWhenDataIsAlone) {
   }
 }
 
-// A key written with escapes is still "data".
+// A key written with escapes is still "data", alone or beside others.
 TEST(ParseGenerationBodyTest, KeepsTheDataTextWhenItsKeyIsEscaped) {
   const std::string data = R"({"id":"gen-1","total_cost":1})";
   for (const char* key : {R"("d\u0061ta")", R"("\u0064\u0061\u0074\u0061")"}) {
-    StatusOr<Generation> parsed = ParseGenerationBody(std::string("{") + key + ": " + data + " }");
-    ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
-    EXPECT_EQ(parsed->data_json, data) << key;
+    for (const char* after : {" }", ", \"user_id\": null}"}) {
+      StatusOr<Generation> parsed =
+          ParseGenerationBody(std::string("{") + key + ": " + data + after);
+      ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+      EXPECT_EQ(parsed->data_json, data) << key << after;
+    }
   }
 }
 
