@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <optional>
+#include <random>
 #include <string>
+#include <vector>
 
 namespace orauditd {
 namespace {
@@ -56,6 +58,31 @@ TEST(FindMemberTextTest, ReturnsNothingForWhatIsNotAnObject) {
   EXPECT_EQ(Found("[1]"), "<none>");
   EXPECT_EQ(Found(R"("data")"), "<none>");
   EXPECT_EQ(Found("{}"), "<none>");
+}
+
+// Only valid JSON is ever passed in, but a walk that read past the end on
+// broken text would be a crash waiting for a parser bug: random cuts and
+// byte flips of a real body must end in an answer, inside the text.
+TEST(FindMemberTextTest, StaysInsideBrokenText) {
+  const std::string body =
+      R"({"x":"a\"}","y":[1,{"z":null}],"d\u0061ta":{"id":"gen-1","n":[true,false]}})";
+  const std::string bytes = "{}[]\",:\\u0 a1";
+  std::mt19937 random(20261205);
+  for (int round = 0; round < 5000; ++round) {
+    std::string text = body.substr(0, random() % (body.size() + 1));
+    for (int flips = random() % 4; flips > 0 && !text.empty(); --flips) {
+      text[random() % text.size()] = bytes[random() % bytes.size()];
+    }
+    // An exact-size copy with no terminator, so that a sanitizer build
+    // catches a read one past the end.
+    std::vector<char> exact(text.begin(), text.end());
+    std::string_view view(exact.data(), exact.size());
+    std::optional<std::string_view> found = FindMemberText(view, "data");
+    if (found) {
+      ASSERT_GE(found->data(), view.data()) << text;
+      ASSERT_LE(found->data() + found->size(), view.data() + view.size()) << text;
+    }
+  }
 }
 
 }  // namespace
