@@ -226,37 +226,6 @@ void ReadGenerationFields(simdjson::dom::object data, GenerationBody* out) {
   }
 }
 
-// The data object's bytes when the body is the usual `{"data":{...}}` and
-// nothing else. The body has been parsed and "data" is the root's only
-// member, so its value is all that lies between the colon after the one key
-// and the root's closing brace, whitespace aside: no second parse is
-// needed. With more members this returns nullopt and FindMemberText walks.
-std::optional<std::string_view> SoleDataText(std::string_view body, size_t root_members) {
-  constexpr std::string_view kSpace = " \t\r\n";  // JSON's whitespace
-  if (root_members != 1) return std::nullopt;
-
-  size_t at = body.find_first_not_of(kSpace);
-  if (at == std::string_view::npos || body[at] != '{') return std::nullopt;
-  at = body.find_first_not_of(kSpace, at + 1);
-  if (at == std::string_view::npos || body[at] != '"') return std::nullopt;
-  // Past the key, however it is escaped: a quote ends it, a backslash
-  // takes the byte after it along.
-  size_t quote = at + 1;
-  while ((quote = body.find_first_of("\"\\", quote)) != std::string_view::npos &&
-         body[quote] == '\\') {
-    quote += 2;
-  }
-  if (quote == std::string_view::npos) return std::nullopt;
-  at = body.find_first_not_of(kSpace, quote + 1);
-  if (at == std::string_view::npos || body[at] != ':') return std::nullopt;
-
-  size_t start = body.find_first_not_of(kSpace, at + 1);
-  size_t close = body.find_last_not_of(kSpace);
-  if (start == std::string_view::npos || close <= start || body[close] != '}') return std::nullopt;
-  size_t end = body.find_last_not_of(kSpace, close - 1);
-  return body.substr(start, end + 1 - start);
-}
-
 }  // namespace
 
 GenerationBody ReadGenerationBody(std::string_view body) {
@@ -295,8 +264,7 @@ GenerationBody ReadGenerationBody(std::string_view body) {
   out.data = GenerationBody::Presence::kPresent;
   ReadGenerationFields(data_object, &out);
 
-  std::optional<std::string_view> raw = SoleDataText(body, root_object.size());
-  if (!raw) raw = FindMemberText(body, "data");
+  std::optional<std::string_view> raw = FindMemberText(body, "data", root_object.size());
   if (raw) {
     out.generation.data_json = std::string(*raw);
   } else if (out.fields.ok()) {

@@ -1,5 +1,7 @@
 #include "fetcher/member_text.h"
 
+#include <array>
+#include <cstring>
 #include <string>
 
 namespace orauditd {
@@ -13,12 +15,27 @@ size_t SkipSpace(std::string_view json, size_t at) {
 }
 
 // `at` is on a string's opening quote; returns the index past its closing
-// one. A backslash takes the byte after it along.
+// one. A quote after an odd run of backslashes is escaped. memchr, not a
+// byte loop: a generation's strings are most of its bytes.
 size_t SkipString(std::string_view json, size_t at) {
-  size_t quote = at + 1;
-  while ((quote = json.find_first_of("\"\\", quote)) != kEnd && json[quote] == '\\') quote += 2;
-  return quote == kEnd ? kEnd : quote + 1;
+  for (size_t from = at + 1; from < json.size();) {
+    const void* found = std::memchr(json.data() + from, '"', json.size() - from);
+    if (found == nullptr) return kEnd;
+    size_t quote = static_cast<size_t>(static_cast<const char*>(found) - json.data());
+    size_t backslashes = 0;
+    while (quote - backslashes > at + 1 && json[quote - backslashes - 1] == '\\') ++backslashes;
+    if (backslashes % 2 == 0) return quote + 1;
+    from = quote + 1;
+  }
+  return kEnd;
 }
+
+// The bytes a value's walk stops at: a string's start and the brackets.
+constexpr std::array<bool, 256> kStructural = [] {
+  std::array<bool, 256> table{};
+  for (unsigned char c : std::string_view("\"{}[]")) table[c] = true;
+  return table;
+}();
 
 // `at` is on a value's first byte; returns the index past its last one.
 // Objects and arrays count their brackets, skipping strings, where a
@@ -31,14 +48,19 @@ size_t SkipValue(std::string_view json, size_t at) {
   int depth = 0;
   for (size_t i = at; i < json.size();) {
     char c = json[i];
-    if (c == '"') {
+    if (!kStructural[static_cast<unsigned char>(c)]) {
+      ++i;
+    } else if (c == '"') {
       i = SkipString(json, i);
       if (i == kEnd) return kEnd;
-      continue;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+      ++i;
+    } else if (--depth == 0) {
+      return i + 1;
+    } else {
+      ++i;
     }
-    if (c == '{' || c == '[') ++depth;
-    if ((c == '}' || c == ']') && --depth == 0) return i + 1;
-    ++i;
   }
   return kEnd;
 }
@@ -84,9 +106,19 @@ bool KeyMeans(std::string_view quoted, std::string_view key) {
   return plain == key;
 }
 
+// The only member's value, from `value_start` to the object's closing
+// brace, whitespace aside: no walk through it.
+std::optional<std::string_view> SoleValueText(std::string_view json, size_t value_start) {
+  size_t close = json.find_last_not_of(kSpace);
+  if (close == kEnd || close <= value_start || json[close] != '}') return std::nullopt;
+  size_t end = json.find_last_not_of(kSpace, close - 1);
+  return json.substr(value_start, end + 1 - value_start);
+}
+
 }  // namespace
 
-std::optional<std::string_view> FindMemberText(std::string_view object_json, std::string_view key) {
+std::optional<std::string_view> FindMemberText(std::string_view object_json, std::string_view key,
+                                               size_t members) {
   size_t at = SkipSpace(object_json, 0);
   if (at == kEnd || object_json[at] != '{') return std::nullopt;
 
@@ -100,6 +132,7 @@ std::optional<std::string_view> FindMemberText(std::string_view object_json, std
     if (at == kEnd || object_json[at] != ':') return std::nullopt;
     size_t value_start = SkipSpace(object_json, at + 1);
     if (value_start == kEnd) return std::nullopt;
+    if (wanted && members == 1) return SoleValueText(object_json, value_start);
     size_t value_end = SkipValue(object_json, value_start);
     if (value_end == kEnd) return std::nullopt;
     if (wanted) return object_json.substr(value_start, value_end - value_start);

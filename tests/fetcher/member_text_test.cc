@@ -23,6 +23,13 @@ TEST(FindMemberTextTest, FindsTheValueWhereverTheMemberIs) {
             R"({ "a" : 1 })");
 }
 
+// Told the object has one member, the value ends at its closing brace.
+TEST(FindMemberTextTest, TakesAnOnlyMemberUpToTheClosingBrace) {
+  std::string_view body = " { \"d\\u0061ta\" : {\"a\":\"}\"} \n} ";
+  EXPECT_EQ(FindMemberText(body, "data", 1).value_or("<none>"), R"({"a":"}"})");
+  EXPECT_FALSE(FindMemberText(R"({"other":{"a":1}})", "data", 1).has_value());
+}
+
 TEST(FindMemberTextTest, SkipsValuesOfEveryKind) {
   const std::string before = R"({"s":"a \"}\" ] \\","n":-1.5e3,"t":true,"f":false,"z":null,)"
                              R"("o":{"k":["}",{"]":"{"}]},"a":[[],{},"\\\""],"data":)";
