@@ -1,11 +1,12 @@
 #!/bin/sh
-# Builds a Release tree in build-bench/ and runs the intake and end-to-end
-# benchmarks, printing their tables. Both start the real daemon and the fake
+# Builds a Release tree in build-bench/ and runs the intake, lookup, sink
+# and end-to-end benchmarks, printing their tables: what each stage costs
+# alone, then all of them together. They start the real daemon and the fake
 # OpenRouter as child processes on a Unix socket and 127.0.0.1 in a scratch
 # folder under ${TMPDIR:-/tmp}, and stop them at the end; nothing talks to
 # any other host.
 #
-#   bench/run.sh                     # everything, default sizes (about 5 minutes)
+#   bench/run.sh                     # everything, default sizes (about 7 minutes)
 #   bench/run.sh --quick             # small sizes, one run each: a smoke test
 #   INTAKE_ARGS="--runs 5" E2E_ARGS="--records 200000" bench/run.sh
 #
@@ -17,9 +18,13 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/build-bench"
 
 intake_args=${INTAKE_ARGS:-}
+lookup_args=${LOOKUP_ARGS:-}
+sink_rows=${SINK_ROWS:-200000}
 e2e_args=${E2E_ARGS:-}
 if [ "${1:-}" = "--quick" ]; then
   intake_args="--records 20000 --paced-records 20000 --runs 1 $intake_args"
+  lookup_args="--lookups 20000 --runs 1 $lookup_args"
+  sink_rows=20000
   e2e_args="--records 10000 --slow-records 1280 --runs 1 --inline-seconds 10 $e2e_args"
 elif [ $# -gt 0 ]; then
   echo "usage: bench/run.sh [--quick]" >&2
@@ -27,7 +32,8 @@ elif [ $# -gt 0 ]; then
 fi
 
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" --target intake_bench e2e_bench orauditd fake_openrouter
+cmake --build "$build" --target intake_bench lookup_bench sink_bench e2e_bench orauditd \
+  fake_openrouter
 
 echo
 when=$(date -u '+%Y-%m-%d %H:%M UTC')
@@ -35,6 +41,11 @@ echo "== $(uname -srm), $(nproc) cores, $when, load $(cut -d' ' -f1-3 /proc/load
 echo
 # shellcheck disable=SC2086  # the argument strings are meant to split
 "$build/bench/intake_bench" $intake_args
+echo
+# shellcheck disable=SC2086
+"$build/bench/lookup_bench" $lookup_args
+echo
+"$build/bench/sink_bench" "$sink_rows"
 echo
 # shellcheck disable=SC2086
 "$build/bench/e2e_bench" $e2e_args
