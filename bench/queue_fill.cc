@@ -1,6 +1,7 @@
 #include "bench/queue_fill.h"
 
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include "queue/row_builder.h"
@@ -30,6 +31,65 @@ QueuedRecord BenchRecord(uint64_t n, int64_t now_ms, int64_t due_ms) {
   return q;
 }
 
+Generation BenchGeneration(uint64_t n) {
+  Generation g;
+  std::string id = "gen-1796397038-bench" + std::to_string(n) + "AbCdEfGhIjKl";
+  g.id = id;
+  g.upstream_id = "chatcmpl-" + std::string(24, 'x');
+  g.model = "openai/gpt-4o-mini-2024-07-18";
+  g.provider_name = "OpenAI";
+  g.created_at = "2026-12-05T08:30:12.345678+00:00";
+  g.finish_reason = "stop";
+  g.native_finish_reason = "stop";
+  g.api_type = "completions";
+  g.total_cost = 0.0000603 + static_cast<double>(n % 97) * 1e-9;
+  g.usage = g.total_cost;
+  g.cache_discount = 0;
+  g.upstream_inference_cost = 0;
+  g.latency = 812;
+  g.moderation_latency = 31;
+  g.generation_time = 640;
+  g.tokens_prompt = 196;
+  g.tokens_completion = 53;
+  g.native_tokens_prompt = 194;
+  g.native_tokens_completion = 52;
+  g.native_tokens_reasoning = 0;
+  g.native_tokens_cached = 0;
+  g.native_tokens_completion_images = 0;
+  g.streamed = false;
+  g.cancelled = false;
+  g.is_byok = false;
+
+  // The documented fields with these values, then the ones a row does not
+  // take (origin, provider_responses, user_agent, ...), as OpenRouter sends.
+  std::string& j = g.data_json;
+  j = "{\"id\":\"" + id + "\",\"upstream_id\":\"" + *g.upstream_id +
+      "\",\"total_cost\":6.03e-05,\"usage\":6.03e-05,\"cache_discount\":0,"
+      "\"upstream_inference_cost\":0,\"created_at\":\"" +
+      *g.created_at +
+      "\",\"model\":\"openai/gpt-4o-mini-2024-07-18\",\"app_id\":null,\"streamed\":false,"
+      "\"cancelled\":false,\"provider_name\":\"OpenAI\",\"latency\":812,"
+      "\"moderation_latency\":31,\"generation_time\":640,\"finish_reason\":\"stop\","
+      "\"native_finish_reason\":\"stop\",\"tokens_prompt\":196,\"tokens_completion\":53,"
+      "\"native_tokens_prompt\":194,\"native_tokens_completion\":52,"
+      "\"native_tokens_completion_images\":0,\"native_tokens_reasoning\":0,"
+      "\"native_tokens_cached\":0,\"num_media_prompt\":0,\"num_input_audio_prompt\":0,"
+      "\"num_media_completion\":0,\"num_search_results\":0,\"num_fetches\":0,"
+      "\"origin\":\"https://openrouter.ai/\",\"is_byok\":false,\"external_user\":null,"
+      "\"api_type\":\"completions\",\"router\":null,\"provider_responses\":[{"
+      "\"endpoint_id\":\"ep_" +
+      std::string(12, 'y') + "\",\"id\":\"" + *g.upstream_id +
+      "\",\"is_byok\":false,\"latency\":792,\"model_permaslug\":"
+      "\"openai/gpt-4o-mini-2024-07-18\",\"provider_name\":\"OpenAI\",\"status\":200}],"
+      "\"user_agent\":\"OpenAI/Python 1.99.9\",\"http_referer\":null,\"request_id\":"
+      "\"req-1796397038-" +
+      std::string(20, 'z') +
+      "\",\"session_id\":null,\"response_cache_source_id\":null,\"web_search_engine\":null,"
+      "\"service_tier\":\"default\",\"preset_id\":null,\"data_region\":\"global\","
+      "\"workspace_id\":null}";
+  return g;
+}
+
 Status FillQueue(DurableQueue* queue, uint64_t first, uint64_t count, int64_t now_ms,
                  int64_t due_ms) {
   constexpr uint64_t kBatch = 1000;
@@ -53,7 +113,8 @@ StatusOr<uint64_t> DrainQueue(DurableQueue* queue, int64_t now_ms) {
     if (taken->empty()) return rows;
     std::vector<DurableQueue::Finished> finished;
     for (const QueuedRecord& q : *taken) {
-      finished.push_back({q, BuildRow(q, std::nullopt, "unresolved", "bench", now_ms)});
+      Generation answer = BenchGeneration(std::stoull(q.record.request_id.substr(6)));
+      finished.push_back({q, BuildRow(q, answer, "resolved", "", now_ms)});
     }
     Status s = queue->Finalize(&finished);
     if (!s.ok()) return s;

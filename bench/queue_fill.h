@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 
+#include "common/generation.h"
 #include "common/status.h"
 #include "queue/durable_queue.h"
 
@@ -17,12 +18,18 @@ namespace orauditd::bench {
 // a generation id, a model, a user and a prompt hash (about 400 bytes).
 QueuedRecord BenchRecord(uint64_t n, int64_t now_ms, int64_t due_ms);
 
+// The answer the generation endpoint gives for record `n`: the fields the
+// row takes, and a data object of about 1.35 KB with the fields the fake
+// OpenRouter sends, and of the same size.
+Generation BenchGeneration(uint64_t n);
+
 // Enqueues records first..first+count-1 in synced batches of 1000.
 Status FillQueue(DurableQueue* queue, uint64_t first, uint64_t count, int64_t now_ms,
                  int64_t due_ms);
 
-// Takes and finalizes everything due at `now_ms`, 512 at a time; returns
-// the number of rows made.
+// Takes and finalizes everything due at `now_ms`, 512 at a time, as
+// resolved rows with BenchGeneration's answer; returns the number of rows
+// made.
 StatusOr<uint64_t> DrainQueue(DurableQueue* queue, int64_t now_ms);
 
 // Bytes under `dir`, recursively.
