@@ -30,6 +30,17 @@ void CommitBatcher::Start() {
   uv_check_start(&check_, &CommitBatcher::OnCheck);
   uv_unref(reinterpret_cast<uv_handle_t*>(&check_));
   worker_.Start();
+
+  // Said once at start, so that an operator learns why every record will be
+  // refused before the first client does.
+  if (options_.min_free_bytes == 0) return;
+  StatusOr<uint64_t> free_bytes = FreeBytes();
+  if (free_bytes.ok() && *free_bytes < options_.min_free_bytes) {
+    spdlog::warn(
+        "intake: {} MiB free under {}, below intake.min_free ({} MiB): every record is refused "
+        "until space is freed",
+        *free_bytes >> 20, options_.data_dir, options_.min_free_bytes >> 20);
+  }
 }
 
 void CommitBatcher::OnCheck(uv_check_t* check) {
@@ -53,16 +64,21 @@ void CommitBatcher::Add(Record record, Reply reply) {
   replies_.push_back(std::move(reply));
 }
 
-Status CommitBatcher::CheckFreeSpace() {
-  if (options_.min_free_bytes == 0) return Status::Ok();
+StatusOr<uint64_t> CommitBatcher::FreeBytes() const {
   struct statvfs fs;
   if (statvfs(options_.data_dir.c_str(), &fs) != 0) {
     return Status::IoError("statvfs " + options_.data_dir + ": " + std::strerror(errno));
   }
-  uint64_t free_bytes = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
-  if (free_bytes < options_.min_free_bytes) {
+  return static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+}
+
+Status CommitBatcher::CheckFreeSpace() {
+  if (options_.min_free_bytes == 0) return Status::Ok();
+  StatusOr<uint64_t> free_bytes = FreeBytes();
+  if (!free_bytes.ok()) return free_bytes.status();
+  if (*free_bytes < options_.min_free_bytes) {
     return Status::ResourceExhausted(
-        "disk full: " + std::to_string(free_bytes >> 20) + " MiB free under " +
+        "disk full: " + std::to_string(*free_bytes >> 20) + " MiB free under " +
         options_.data_dir + ", below intake.min_free (" +
         std::to_string(options_.min_free_bytes >> 20) + " MiB); record not accepted, retry later");
   }

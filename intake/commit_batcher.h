@@ -16,6 +16,7 @@
 
 #include "common/clock.h"
 #include "common/record.h"
+#include "common/status.h"
 #include "common/worker_thread.h"
 #include "queue/durable_queue.h"
 #include "queue/retry_policy.h"
@@ -62,6 +63,7 @@ class CommitBatcher {
 
  private:
   static void OnCheck(uv_check_t* check);
+  StatusOr<uint64_t> FreeBytes() const;  // available to this process under data_dir
   Status CheckFreeSpace();
   void Committed(std::vector<Reply> replies, std::vector<EnqueueResult> results);
   void MaybeClosed();

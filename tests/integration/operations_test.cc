@@ -84,6 +84,34 @@ TEST_F(OperationsTest, TheLogHoldsNeitherTheApiKeyNorAnyPromptText) {
   }
 }
 
+TEST_F(OperationsTest, AStartBelowMinFreeSaysOnceThatEveryRecordWillBeRefused) {
+  harness_.set_min_free("100000GiB");
+  ASSERT_TRUE(harness_.StartDaemon().ok()) << harness_.DaemonLog();
+  const std::string warning =
+      "below intake.min_free (102400000 MiB): every record is refused until space is freed";
+  ASSERT_TRUE(WaitForLog(harness_, warning)) << harness_.DaemonLog();
+
+  auto replies = harness_.Submit({Record("mf-1", "gen-1764863000-operationsResolved01")});
+  ASSERT_TRUE(replies.ok()) << replies.status().ToString();
+  ASSERT_EQ(replies->size(), 1u);
+  EXPECT_NE((*replies)[0].reply.find("below intake.min_free"), std::string::npos)
+      << (*replies)[0].reply;
+  std::string log = harness_.DaemonLog();
+  size_t first = log.find(warning);
+  EXPECT_EQ(log.find(warning, first + 1), std::string::npos) << "said once only:\n" << log;
+
+  size_t line_start = log.rfind('\n', first) + 1;  // npos + 1 is 0: the first line
+  EXPECT_NE(log.substr(line_start, first - line_start).find("warn"), std::string::npos) << log;
+
+  auto stopped = harness_.StopDaemon(SIGTERM);
+  ASSERT_TRUE(stopped.ok() && stopped->Success()) << harness_.DaemonLog();
+  harness_.set_min_free("1MiB");
+  ASSERT_TRUE(harness_.StartDaemon().ok()) << harness_.DaemonLog();
+  ASSERT_TRUE(WaitForLog(harness_, "ready: ")) << harness_.DaemonLog();
+  EXPECT_EQ(harness_.DaemonLog().find("every record is refused"), std::string::npos)
+      << harness_.DaemonLog();
+}
+
 TEST_F(OperationsTest, SighupWithABadConfigKeepsTheRunningOneAndAGoodOneIsTaken) {
   ASSERT_TRUE(harness_.StartDaemon().ok());
   std::string good = ReadFile(harness_.config_path());
