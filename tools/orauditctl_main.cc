@@ -23,6 +23,7 @@ commands:
                                    filters: --since T --until T --user U --model M
                                    --limit N --format table|csv|json
   help                             this text
+  --version                        print the version and exit
 
 The default socket is /run/orauditd/intake.sock (or $ORAUDITD_SOCKET).
 exit codes: 0 success, 1 a check failed, a record was refused or the daemon could

@@ -244,5 +244,29 @@ TEST(CheckConfigTest, PrintsTheEffectiveConfigMaskedAndRefusesTyposWith78) {
       << ReadFile(dir.File("err"));
 }
 
+// Every command orauditctl takes is in its help, --version included, and
+// --version prints what the build says.
+TEST(OrauditctlHelpTest, ListsEveryCommandAndTheVersionOption) {
+  TempDir dir;
+  SubprocessOptions options;
+  options.stdout_path = dir.File("out");
+  options.stderr_path = dir.File("err");
+  Subprocess help;
+  ASSERT_TRUE(help.Start({ORAUDITCTL_BIN, "--help"}, {}, options).ok());
+  auto exit = help.Wait(std::chrono::seconds(10));
+  ASSERT_TRUE(exit.ok() && exit->Success()) << ReadFile(dir.File("err"));
+  std::string text = ReadFile(dir.File("out"));
+  for (const char* entry : {"\n  submit ", "\n  replay ", "\n  status ", "\n  verify ",
+                            "\n  report ", "\n  help ", "\n  --version "}) {
+    EXPECT_NE(text.find(entry), std::string::npos) << entry << " missing from:\n" << text;
+  }
+
+  Subprocess version;
+  ASSERT_TRUE(version.Start({ORAUDITCTL_BIN, "--version"}, {}, options).ok());
+  exit = version.Wait(std::chrono::seconds(10));
+  ASSERT_TRUE(exit.ok() && exit->Success()) << ReadFile(dir.File("err"));
+  EXPECT_EQ(ReadFile(dir.File("out")), std::string("orauditctl ") + ORAUDITD_VERSION + "\n");
+}
+
 }  // namespace
 }  // namespace orauditd::testing
