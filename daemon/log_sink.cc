@@ -196,9 +196,20 @@ void LogSink::WriteLine(spdlog::level::level_enum level, int64_t unix_ms, std::s
   write_(line);
 }
 
+void LogSink::WriteHeldCounts(int64_t unix_ms) {
+  for (auto& [shape, repeat] : repeats_) {
+    if (repeat.suppressed == 0) continue;
+    WriteLine(repeat.level, unix_ms, repeat.last_text, repeat.suppressed);
+    repeat.suppressed = 0;
+  }
+}
+
 void LogSink::sink_it_(const spdlog::details::log_msg& msg) {
   std::string text(msg.payload.data(), msg.payload.size());
   if (!Admit(msg.level, text, now_ms_())) return;
+  // A "storage recovered" line must not be followed by the count of the
+  // failures before it.
+  WriteHeldCounts(UnixMs(msg.time));
   WriteLine(msg.level, UnixMs(msg.time), text, 0);
 }
 

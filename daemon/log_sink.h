@@ -12,9 +12,10 @@
 // Repeated warnings and errors are written once per window with a count
 // instead of once per record: the first line of a shape is written, later
 // lines of that shape within the window are only counted, and when the
-// window ends one line says how many there were. Two lines have the same
-// shape when they are equal once every word holding a digit is masked, so
-// that lines differing only in a record id, a seq or a count are one.
+// window ends (or sooner, before the next line written) one line says how
+// many there were. Two lines have the same shape when they are equal once
+// every word holding a digit is masked, so that lines differing only in a
+// record id, a seq or a count are one.
 //
 // Any thread (spdlog's base_sink holds a mutex around every call).
 #pragma once
@@ -72,6 +73,9 @@ class LogSink final : public spdlog::sinks::base_sink<std::mutex> {
   // False when the line is a repeat inside its window (counted, not written).
   bool Admit(spdlog::level::level_enum level, const std::string& text, int64_t now);
   void WriteSummaries(bool all, int64_t now);
+  // Writes the counts held back so far, windows left open: what is logged
+  // next then comes after them, as it came after the lines they count.
+  void WriteHeldCounts(int64_t unix_ms);
   void WriteLine(spdlog::level::level_enum level, int64_t unix_ms, std::string_view text,
                  uint64_t repeated);
 

@@ -124,6 +124,26 @@ TEST_F(LogSinkTest, InfoLinesAndDifferentErrorsAreNeverHeldBack) {
   EXPECT_EQ(lines_.size(), 5u);
 }
 
+TEST_F(LogSinkTest, HeldCountsAreWrittenBeforeTheNextLineThatIsWritten) {
+  Make({LogFormat::kText, true, 10000});
+  for (int i = 0; i < 3; ++i) logger_->error("queue: write of record r-{} failed: IO error", i);
+  logger_->info("queue: storage recovered; taking writes again");
+  ASSERT_EQ(lines_.size(), 3u);
+  EXPECT_EQ(lines_[0], "<3>error queue: write of record r-0 failed: IO error\n");
+  EXPECT_EQ(lines_[1],
+            "<3>error queue: write of record r-2 failed: IO error (repeated 2 times within 10s; "
+            "the last one shown)\n");
+  EXPECT_EQ(lines_[2], "<6>info queue: storage recovered; taking writes again\n");
+
+  // The window stays open: a repeat in it is counted from zero, written at its end.
+  logger_->error("queue: write of record r-3 failed: IO error");
+  EXPECT_EQ(lines_.size(), 3u);
+  now_ms_ += 10000;
+  logger_->flush();
+  ASSERT_EQ(lines_.size(), 4u);
+  EXPECT_NE(lines_[3].find("r-3 failed: IO error (repeated once"), std::string::npos) << lines_[3];
+}
+
 TEST_F(LogSinkTest, CountsStillOpenAreWrittenWhenTheSinkGoes) {
   Make({LogFormat::kJson, false, 10000});
   logger_->error("fetcher: curl_multi_socket_action failed 1");
