@@ -47,6 +47,15 @@ Status Pipeline::Start() {
     auto last = sinks_[i]->LastSeq();
     if (!last.ok()) return last.status().WithContext("sink " + sinks_[i]->name());
     sink_progress_[i] = *last;
+    // An empty sink takes the next row it is given as its first, so its
+    // chain will not start at seq 1. Said once here, because it may mean
+    // audit rows were removed (or the sink was added later).
+    if (*last == 0 && queue_->last_seq() > 0) {
+      spdlog::warn(
+          "sink {}: holds no rows although {} were sealed before; its hash chain will start "
+          "after seq 1 (a sink added later, or its rows removed)",
+          sinks_[i]->name(), queue_->last_seq());
+    }
   }
 
   uv_timer_init(loop_, &timer_);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -195,6 +196,34 @@ TEST_F(PipelineTest, SigtermExitsZeroAndARestartKeepsGoing) {
   auto rows = harness_.Query("SELECT meta_status FROM audit_log WHERE request_id = 't-1'");
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ((*rows)[0]["meta_status"], "resolved");
+}
+
+TEST(PipelineSinkTest, AnEmptySinkAfterRowsWereSealedIsNamedAtStart) {
+  DaemonHarness harness;
+  harness.EnableJsonl("128MiB");
+  ASSERT_TRUE(harness.StartFake("{}").ok());
+  ASSERT_TRUE(harness.StartDaemon().ok());
+  const std::string warning = "sink jsonl: holds no rows although 2 were sealed before";
+  auto replies = harness.Submit({Record("e-1", "gen-1764860000-emptySinkFirst00001"),
+                                 Record("e-2", "gen-1764860000-emptySinkSecond0002")});
+  ASSERT_TRUE(replies.ok());
+  ASSERT_TRUE(harness.WaitForRows(2).ok()) << harness.DaemonLog();
+
+  // A restart with both sinks holding the rows says nothing of the kind.
+  auto stopped = harness.StopDaemon(SIGTERM);
+  ASSERT_TRUE(stopped.ok() && stopped->Success()) << harness.DaemonLog();
+  ASSERT_TRUE(harness.RestartDaemon().ok());
+  EXPECT_EQ(harness.DaemonLog().find("holds no rows"), std::string::npos) << harness.DaemonLog();
+
+  stopped = harness.StopDaemon(SIGTERM);
+  ASSERT_TRUE(stopped.ok() && stopped->Success()) << harness.DaemonLog();
+  ASSERT_EQ(std::remove(harness.jsonl_path().c_str()), 0);
+  ASSERT_TRUE(harness.RestartDaemon().ok());
+  std::string log = harness.DaemonLog();
+  size_t at = log.find(warning);
+  ASSERT_NE(at, std::string::npos) << log;
+  size_t line_start = log.rfind('\n', at) + 1;
+  EXPECT_NE(log.substr(line_start, at - line_start).find(" warn "), std::string::npos) << log;
 }
 
 TEST(PipelineAuthTest, RejectedKeyEndsAuthFailedAtTheWindowsEnd) {
