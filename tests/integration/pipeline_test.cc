@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdio>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -217,7 +216,7 @@ TEST(PipelineSinkTest, AnEmptySinkAfterRowsWereSealedIsNamedAtStart) {
 
   stopped = harness.StopDaemon(SIGTERM);
   ASSERT_TRUE(stopped.ok() && stopped->Success()) << harness.DaemonLog();
-  ASSERT_EQ(std::remove(harness.jsonl_path().c_str()), 0);
+  ASSERT_EQ(unlink(harness.jsonl_path().c_str()), 0);
   ASSERT_TRUE(harness.RestartDaemon().ok());
   std::string log = harness.DaemonLog();
   size_t at = log.find(warning);
