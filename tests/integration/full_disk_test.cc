@@ -180,7 +180,10 @@ TEST_F(FullDiskTest, IntakeRefusesWhenFullNeverAcknowledgesAFailedWriteAndRecove
   EXPECT_NE(enospc_reply.find("No space left on device"), std::string::npos) << enospc_reply;
   std::printf("full disk: %zu records acknowledged, %zu refused; first refusal: %.200s\n",
               acked.size(), resend.size(), enospc_reply.c_str());
-  EXPECT_TRUE(harness_.daemon().running()) << "the daemon keeps what it has";
+  // The daemon keeps what it has: it is still running (a zero wait times out).
+  auto ended = harness_.daemon().Wait(std::chrono::milliseconds(0));
+  ASSERT_FALSE(ended.ok()) << "the daemon ended: " << ended->ToString() << "\n"
+                           << harness_.DaemonLog();
 
   // Space returns: the daemon takes records again by itself, and the held
   // ones (acknowledged before the disk filled) finish.
@@ -196,7 +199,14 @@ TEST_F(FullDiskTest, IntakeRefusesWhenFullNeverAcknowledgesAFailedWriteAndRecove
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (!resend.empty() && std::chrono::steady_clock::now() < deadline) {
     auto replies = harness_.Submit(resend);
-    ASSERT_TRUE(replies.ok()) << replies.status().ToString();
+    if (!replies.ok()) {
+      // How the daemon ended, if it did, and what it said before.
+      ended = harness_.daemon().Wait(std::chrono::milliseconds(0));
+      FAIL() << replies.status().ToString()
+             << "\ndaemon: " << (ended.ok() ? ended->ToString() : ended.status().ToString())
+             << "\ndaemon log:\n"
+             << harness_.DaemonLog();
+    }
     std::vector<std::string> still;
     for (const Reply& reply : *replies) {
       if (!IsOk(reply)) still.push_back(reply.line);
