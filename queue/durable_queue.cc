@@ -26,6 +26,8 @@ const char kRowsCf[] = "rows";
 const char kParkedCf[] = "parked";
 const char kNextSeqKey[] = "next_seq";
 const char kLastHashKey[] = "last_hash";
+// Never stored: its deletion keeps a memtable for Resume() to flush.
+const char kWalSwitchKey[] = "wal_switch";
 // Sorts after every due key (8 bytes of time, then an id): "nothing live".
 const std::string kDueFloorEnd(9, '\xff');
 
@@ -132,6 +134,8 @@ StatusOr<std::unique_ptr<DurableQueue>> DurableQueue::Open(const std::string& di
 
   Status meta = queue->LoadMeta();
   if (!meta.ok()) return meta;
+  Status armed = queue->KeepAMemtableToFlush();
+  if (!armed.ok()) return armed;
   Status pending = queue->LoadPendingStats();
   if (!pending.ok()) return pending;
   return queue;
@@ -163,16 +167,44 @@ Status DurableQueue::CheckWritable() {
     failure = failure_;
   }
   if (failure.ok()) return Status::Ok();
+
+  // One thread recovers; the others wait for it and then see the outcome.
+  std::lock_guard<std::mutex> recovering(recover_mu_);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    failure = failure_;
+  }
+  if (failure.ok()) return Status::Ok();
+
   // RocksDB keeps its own background error and refuses writes until it has
   // recovered. Resume() reports OK once it has (a full disk recovers by
   // itself when space returns), Busy while it is still trying, and the
   // error when it cannot: then only a restart (a fresh open) helps.
   rocksdb::Status resumed = db_->Resume();
   if (!resumed.ok()) return failure;
+  // Resume() flushed every memtable; the next failure needs one to flush.
+  Status armed = KeepAMemtableToFlush();
+  if (!armed.ok()) {
+    spdlog::error("{}", armed.message());
+    return failure;
+  }
   std::lock_guard<std::mutex> lock(mu_);
-  if (!failure_.ok()) spdlog::info("queue: storage recovered; taking writes again");
+  spdlog::info("queue: storage recovered; taking writes again");
   failure_ = Status::Ok();
   return Status::Ok();
+}
+
+// Resume() moves writes off a WAL file whose append failed only while it
+// flushes a memtable. With every memtable empty (the failed write was the
+// first since the queue opened or since the last recovery), RocksDB 7.8
+// keeps that file, and the next append to it aborts the process: Debian's
+// library keeps that assertion. One entry written without the WAL keeps a
+// memtable to flush: the deletion of a key that never exists.
+Status DurableQueue::KeepAMemtableToFlush() {
+  rocksdb::WriteOptions no_wal;
+  no_wal.disableWAL = true;
+  return FromRocks(db_->Delete(no_wal, meta_, kWalSwitchKey),
+                   "queue keep a memtable for recovery to flush");
 }
 
 Status DurableQueue::Commit(rocksdb::WriteBatch* batch, bool sync, std::string_view context) {

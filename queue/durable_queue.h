@@ -150,6 +150,7 @@ class DurableQueue {
   // Writes a batch; a failure flips the queue to failed (see Health).
   Status Commit(rocksdb::WriteBatch* batch, bool sync, std::string_view context);
   Status CheckWritable();
+  Status KeepAMemtableToFlush();
   StatusOr<bool> StillDueAt(const std::string& request_id, int64_t due_ms);
   void LowerDueFloor(const std::string& key);
   // A scan of the due family reads the floor at its start and may raise it
@@ -175,6 +176,7 @@ class DurableQueue {
 
   std::mutex mu_;
   Status failure_;  // guarded by mu_; sticky: the write failure that stopped the queue
+  std::mutex recover_mu_;  // held by the one thread that recovers from failure_
   // No live key of the due family sorts below this one. Finished records
   // leave tombstones at the front of the schedule; seeking here instead of
   // to the first key keeps TakeDue's cost independent of how many there are.

@@ -80,6 +80,30 @@ TEST_F(DurableQueueFaultTest, FullDiskOnIntakeIsAnErrorAndStoresNothing) {
   EXPECT_FALSE(queue->Enqueue({DueRecord("c", 100)})[0].duplicate) << "c was never stored";
 }
 
+// The first write after a start fails (here an unsynced one, as a retry's
+// reschedule is): the memtables are empty, so RocksDB's recovery has nothing
+// to flush and, in RocksDB 7.8, would keep appending to the WAL file whose
+// append failed; its writer then aborts the process on the next write.
+TEST_F(DurableQueueFaultTest, TheFirstWriteAfterAStartFailsAndTheNextOnesWork) {
+  auto queue = Open();
+  // Twice: a recovery leaves every memtable empty too.
+  for (int round = 0; round < 2; ++round) {
+    fs_->FailWrites(rocksdb::IOStatus::NoSpace("test: disk full"));
+    EXPECT_FALSE(queue->TrimRowsThrough(0).ok());
+    EXPECT_FALSE(queue->Health().ok());
+    fs_->Heal();
+    ASSERT_TRUE(RecoversWithin(queue.get(), std::chrono::seconds(20))) << "round " << round;
+  }
+  auto stored = queue->Enqueue({DueRecord("a", 100)});
+  ASSERT_TRUE(stored[0].status.ok()) << stored[0].status.ToString();
+  ASSERT_TRUE(queue->TrimRowsThrough(0).ok());
+  EXPECT_EQ(DueIds(queue.get()), (std::vector<std::string>{"a"}));
+
+  queue.reset();
+  queue = Open();
+  EXPECT_TRUE(queue->Enqueue({DueRecord("a", 100)})[0].duplicate) << "a is stored for good";
+}
+
 TEST_F(DurableQueueFaultTest, AFailedWriteStopsEveryWriteUntilRecovered) {
   auto queue = Open();
   queue->Enqueue({DueRecord("a", 100), DueRecord("b", 100)});
