@@ -207,9 +207,12 @@ void LogSink::WriteHeldCounts(int64_t unix_ms) {
 void LogSink::sink_it_(const spdlog::details::log_msg& msg) {
   std::string text(msg.payload.data(), msg.payload.size());
   if (!Admit(msg.level, text, now_ms_())) return;
-  // A "storage recovered" line must not be followed by the count of the
-  // failures before it.
-  WriteHeldCounts(UnixMs(msg.time));
+  // An info line is an event ("storage recovered", a reload, a stop): the
+  // counts of what repeated before it go first. Debug lines (one per record)
+  // and other warnings would undo the counting if they did the same.
+  if (msg.level == spdlog::level::info || msg.level == spdlog::level::critical) {
+    WriteHeldCounts(UnixMs(msg.time));
+  }
   WriteLine(msg.level, UnixMs(msg.time), text, 0);
 }
 

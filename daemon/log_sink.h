@@ -12,7 +12,7 @@
 // Repeated warnings and errors are written once per window with a count
 // instead of once per record: the first line of a shape is written, later
 // lines of that shape within the window are only counted, and when the
-// window ends (or sooner, before the next line written) one line says how
+// window ends (or sooner, before the next info line) one line says how
 // many there were. Two lines have the same shape when they are equal once
 // every word holding a digit is masked, so that lines differing only in a
 // record id, a seq or a count are one.

@@ -144,6 +144,25 @@ TEST_F(LogSinkTest, HeldCountsAreWrittenBeforeTheNextLineThatIsWritten) {
   EXPECT_NE(lines_[3].find("r-3 failed: IO error (repeated once"), std::string::npos) << lines_[3];
 }
 
+TEST_F(LogSinkTest, DebugLinesAndOtherWarningsDoNotWriteHeldCounts) {
+  Make({LogFormat::kText, true, 10000});
+  for (int i = 0; i < 4; ++i) {
+    logger_->error("record r-{}: reschedule failed: IO error", i);
+    logger_->debug("record r-{}: HTTP 404, next lookup in {} ms", i, 50 + i);
+  }
+  logger_->warn("intake: refused 3 records: disk full");
+  ASSERT_EQ(lines_.size(), 6u);  // one error, four debug lines, the warning
+  for (const std::string& line : lines_) {
+    EXPECT_EQ(line.find("repeated"), std::string::npos) << line;
+  }
+  now_ms_ += 10000;
+  logger_->flush();
+  ASSERT_EQ(lines_.size(), 7u);
+  EXPECT_NE(lines_[6].find("r-3: reschedule failed: IO error (repeated 3 times"),
+            std::string::npos)
+      << lines_[6];
+}
+
 TEST_F(LogSinkTest, CountsStillOpenAreWrittenWhenTheSinkGoes) {
   Make({LogFormat::kJson, false, 10000});
   logger_->error("fetcher: curl_multi_socket_action failed 1");
