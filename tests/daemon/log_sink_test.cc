@@ -158,8 +158,7 @@ TEST_F(LogSinkTest, DebugLinesAndOtherWarningsDoNotWriteHeldCounts) {
   now_ms_ += 10000;
   logger_->flush();
   ASSERT_EQ(lines_.size(), 7u);
-  EXPECT_NE(lines_[6].find("r-3: reschedule failed: IO error (repeated 3 times"),
-            std::string::npos)
+  EXPECT_NE(lines_[6].find("r-3: reschedule failed: IO error (repeated 3 times"), std::string::npos)
       << lines_[6];
 }
 
