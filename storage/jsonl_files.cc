@@ -1,11 +1,13 @@
 #include "storage/jsonl_files.h"
 
 #include <dirent.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <memory>
+#include <string_view>
 
 #include "storage/file_util.h"
 #include "storage/row_json.h"
@@ -62,6 +64,42 @@ StatusOr<std::vector<std::pair<int64_t, std::string>>> ListRotatedJsonl(const st
   if (errno != 0) return PosixError("readdir", dir, errno);
   std::sort(found.begin(), found.end());
   return found;
+}
+
+StatusOr<std::vector<std::string>> JsonlChainInFolder(const std::string& dir) {
+  constexpr std::string_view kExtension = ".jsonl";
+  std::unique_ptr<DIR, DirCloser> handle(opendir(dir.c_str()));
+  if (!handle) return PosixError("opendir", dir, errno);
+  std::vector<std::string> bases;
+  errno = 0;
+  while (dirent* entry = readdir(handle.get())) {
+    std::string_view name(entry->d_name);
+    // "audit.jsonl", or "audit.jsonl.000000000042" whose current file may be gone.
+    if (name.size() > kSeqDigits + 1 &&
+        ParseSeqSuffix(name.substr(name.size() - kSeqDigits)) >= 0 &&
+        name[name.size() - kSeqDigits - 1] == '.') {
+      name.remove_suffix(kSeqDigits + 1);
+    }
+    if (name.size() <= kExtension.size() || !name.ends_with(kExtension)) continue;
+    if (std::find(bases.begin(), bases.end(), name) == bases.end()) bases.emplace_back(name);
+  }
+  if (errno != 0) return PosixError("readdir", dir, errno);
+  if (bases.empty()) {
+    return Status::NotFound(dir + ": no *.jsonl file (nor rotated one) in this folder");
+  }
+  if (bases.size() > 1) {
+    std::sort(bases.begin(), bases.end());
+    return Status::InvalidArgument(dir + ": more than one chain here (" + bases[0] + ", " +
+                                   bases[1] + "); give the files of one");
+  }
+
+  std::string current = dir + "/" + bases[0];
+  auto rotated = ListRotatedJsonl(current);
+  if (!rotated.ok()) return rotated.status();
+  std::vector<std::string> files;
+  for (const auto& [seq, file] : *rotated) files.push_back(file);
+  if (access(current.c_str(), F_OK) == 0) files.push_back(current);
+  return files;
 }
 
 StatusOr<std::string> ReadFirstLine(int fd, const std::string& path) {

@@ -19,6 +19,11 @@ std::string RotatedJsonlName(const std::string& path, int64_t first_seq);
 // ascending seq order.
 StatusOr<std::vector<std::pair<int64_t, std::string>>> ListRotatedJsonl(const std::string& path);
 
+// The files of the one chain in folder `dir`: `<name>.jsonl` and its rotated
+// files, found by name (the current file may be gone). Other files are left
+// out. An error when the folder holds none, or more than one such chain.
+StatusOr<std::vector<std::string>> JsonlChainInFolder(const std::string& dir);
+
 // The first complete line of the open file (without '\n'); "" when the file
 // has none.
 StatusOr<std::string> ReadFirstLine(int fd, const std::string& path);

@@ -18,7 +18,9 @@ commands:
   status [--metrics HOST:PORT | --config F] [--socket S]
                                    what the running daemon is doing: queue depth, oldest
                                    pending age, lookups in flight, outcomes, sink lag
-  verify (--db F | --jsonl F...)   check the hash chain of an audit database or JSON lines files
+  verify (--db F | --jsonl F...|DIR)
+                                   check the hash chain of an audit database or JSON lines
+                                   files (a folder: its *.jsonl file and rotated ones)
   report KIND --db F [filters]     daily-cost | error-rate | top-spenders
                                    filters: --since T --until T --user U --model M
                                    --limit N --format table|csv|json

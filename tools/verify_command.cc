@@ -1,10 +1,13 @@
-// orauditctl verify (--db F | --jsonl F...): checks a hash chain and names
+// orauditctl verify (--db F | --jsonl F... | --jsonl DIR): checks a hash chain and names
 // the first row that does not hold. Exit 0 when intact, 1 when not (or
 // when the files cannot be read), 2 on a usage error.
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include "storage/jsonl_files.h"
 #include "storage/verify.h"
 #include "tools/commands.h"
 
@@ -13,12 +16,30 @@ namespace {
 
 constexpr char kUsage[] =
     "usage: orauditctl verify --db FILE\n"
-    "       orauditctl verify --jsonl FILE...   (rotated files in any order)\n";
+    "       orauditctl verify --jsonl FILE...   (rotated files in any order)\n"
+    "       orauditctl verify --jsonl FOLDER    (its *.jsonl file and rotated ones)\n";
 
 int Usage(const std::string& problem) {
   if (!problem.empty()) std::fprintf(stderr, "orauditctl verify: %s\n", problem.c_str());
   std::fputs(kUsage, stderr);
   return 2;
+}
+
+// A folder stands for the files of its chain, so that thousands of rotated
+// files need no shell glob (whose argument list can be too long).
+StatusOr<std::vector<std::string>> ExpandFolders(const std::vector<std::string>& paths) {
+  std::vector<std::string> files;
+  for (const std::string& path : paths) {
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+      files.push_back(path);  // a missing file is reported when it is opened
+      continue;
+    }
+    StatusOr<std::vector<std::string>> chain = JsonlChainInFolder(path);
+    if (!chain.ok()) return chain.status();
+    files.insert(files.end(), chain->begin(), chain->end());
+  }
+  return files;
 }
 
 }  // namespace
@@ -50,6 +71,12 @@ int RunVerify(const Args& args) {
     }
   }
   if (db.empty() == jsonl.empty()) return Usage("give either --db or --jsonl with files");
+  StatusOr<std::vector<std::string>> files = ExpandFolders(jsonl);
+  if (!files.ok()) {
+    std::fprintf(stderr, "orauditctl verify: %s\n", files.status().message().c_str());
+    return 1;
+  }
+  jsonl = std::move(*files);
 
   StatusOr<VerifyResult> result = db.empty() ? VerifyJsonl(jsonl) : VerifyDatabase(db);
   if (!result.ok()) {

@@ -1,6 +1,9 @@
 // orauditctl verify, called as main() would call it.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
+
 #include "storage/jsonl_sink.h"
 #include "storage/row_json.h"
 #include "storage/sqlite_sink.h"
@@ -54,6 +57,40 @@ TEST_F(VerifyCommandTest, IntactJsonlFilesInAnyOrder) {
   Output run = Verify({"--jsonl", jsonl_, jsonl_ + ".000000000002", jsonl_ + ".000000000001"});
   EXPECT_EQ(run.code, 0) << run.out << run.err;
   EXPECT_EQ(run.out.substr(0, run.out.find('\n')), "ok: 3 rows, chain intact");
+}
+
+TEST_F(VerifyCommandTest, AFolderStandsForItsChainsFiles) {
+  std::ofstream(dir_.File("notes.txt")) << "not a row\n";  // left out, as audit.db is
+  Output run = Verify({"--jsonl", dir_.path()});
+  EXPECT_EQ(run.code, 0) << run.out << run.err;
+  EXPECT_EQ(run.out.substr(0, run.out.find('\n')), "ok: 3 rows, chain intact");
+
+  // With the current file gone, the rotated ones are still found.
+  ASSERT_EQ(std::remove(jsonl_.c_str()), 0);
+  run = Verify({"--jsonl", dir_.path()});
+  EXPECT_EQ(run.code, 0) << run.out << run.err;
+  EXPECT_EQ(run.out.substr(0, run.out.find('\n')), "ok: 2 rows, chain intact");
+
+  // A missing rotated file is a gap, as when the files are named.
+  ASSERT_EQ(std::remove((jsonl_ + ".000000000002").c_str()), 0);
+  std::ofstream(jsonl_ + ".000000000003") << RowToJsonLine(rows_[2]) << "\n";
+  run = Verify({"--jsonl", dir_.path()});
+  EXPECT_EQ(run.code, 1) << run.out << run.err;
+  EXPECT_NE(run.out.find("FAILED at seq 3"), std::string::npos) << run.out;
+}
+
+TEST_F(VerifyCommandTest, AFolderWithNoChainOrTwoChainsIsAnError) {
+  fixtures::TempDir empty;
+  std::ofstream(empty.File("notes.txt")) << "x\n";
+  Output run = Verify({"--jsonl", empty.path()});
+  EXPECT_EQ(run.code, 1);
+  EXPECT_NE(run.err.find("no *.jsonl file"), std::string::npos) << run.err;
+
+  std::ofstream(dir_.File("other.jsonl")) << RowToJsonLine(rows_[0]) << "\n";
+  run = Verify({"--jsonl", dir_.path()});
+  EXPECT_EQ(run.code, 1);
+  EXPECT_NE(run.err.find("more than one chain here (audit.jsonl, other.jsonl)"), std::string::npos)
+      << run.err;
 }
 
 TEST_F(VerifyCommandTest, EditedDatabaseFailsNamingTheRow) {
