@@ -274,6 +274,17 @@ void DaemonRows(const Args& args, const std::string& root) {
   std::printf("\nqueue on disk: %.0f MiB\n", DiskBytes(dir + "/data") / 1048576.0);
 }
 
+constexpr char kUsage[] =
+    "usage: queue_bench [--pending N] [--ten-million] [--skip-daemon | --daemon-only]\n"
+    "                   [--socket-records N] [--daemon-bin PATH] [--dir D]\n"
+    "  --pending N         records in the pick table and the daemon runs (1000000)\n"
+    "  --ten-million       add a pick row at 10 000 000 pending\n"
+    "  --skip-daemon       only the queue itself: picks, drain, tombstones\n"
+    "  --daemon-only       only the real daemon over N pending records\n"
+    "  --socket-records N  records sent through the daemon's socket (100000)\n"
+    "  --daemon-bin PATH   the daemon to run (default: the one built with the bench)\n"
+    "  --dir D             scratch folder (default /tmp), removed at the end\n";
+
 Args ParseArgs(int argc, char** argv) {
   Args args;
   for (int i = 1; i < argc; ++i) {
@@ -296,7 +307,11 @@ Args ParseArgs(int argc, char** argv) {
       args.daemon_bin = value();
     } else if (arg == "--dir") {
       args.dir = value();
+    } else if (arg == "--help" || arg == "-h") {
+      std::fputs(kUsage, stdout);
+      std::exit(0);
     } else {
+      std::fputs(kUsage, stderr);
       Fail(Status::InvalidArgument("unknown argument " + arg));
     }
   }
@@ -304,7 +319,7 @@ Args ParseArgs(int argc, char** argv) {
 }
 
 void PickTables(const Args& args, const std::string& root) {
-  std::printf("TakeDue(32): picking the next due records, all of them overdue\n\n");
+  std::printf("queue_bench: TakeDue(32), picking the next due records, all of them overdue\n\n");
   std::printf(
       "| pending     | fill /s   | pick p50  | pick p99  | pick max  | next p50  | disk MiB|\n");
   std::printf(

@@ -10,8 +10,9 @@
 #   bench/run.sh --quick             # small sizes, one run each: a smoke test
 #   INTAKE_ARGS="--runs 5" E2E_ARGS="--records 200000" bench/run.sh
 #
-# The figures depend on the machine and on what else runs on it: each table
-# prints the load average next to its figures.
+# The figures depend on the machine and on what else runs on it: the load
+# average is printed at the start, and beside the intake, lookup and
+# end-to-end figures.
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -204,8 +204,8 @@ int main(int argc, char** argv) {
   const std::string dir = pattern;
 
   size_t line_bytes = RowToJsonLine(RowSource(1, false).Next()[0]).size();
-  std::printf("rows of about %zu bytes as JSON, batches of %zu, in %s\n\n", line_bytes, kBatch,
-              dir.c_str());
+  std::printf("sink_bench: rows of about %zu bytes as JSON, batches of %zu, in %s\n\n", line_bytes,
+              kBatch, dir.c_str());
   std::printf("%-44s %9s %8s %8s %10s %10s\n", "stage", "rows", "wall s", "cpu s", "rows/s",
               "rows/cpu-s");
 

@@ -130,7 +130,8 @@ void CommitBatcher::Committed(std::vector<Reply> replies, std::vector<EnqueueRes
   }
   if (refusal != nullptr) {
     if (refusal->code() == Status::Code::kResourceExhausted) refused_for_space_ += refused;
-    spdlog::warn("intake: refused {} records: {}", refused, refusal->message());
+    spdlog::warn("intake: refused {} record{}: {}", refused, refused == 1 ? "" : "s",
+                 refusal->message());
   }
   for (size_t i = 0; i < results.size(); ++i) replies[i](results[i]);
   committed_ += stored;

@@ -124,6 +124,12 @@ std::string RenderStatus(const std::vector<MetricSample>& s, const StatusContext
     queue += ", oldest came in " + Duration(age) + " ago";
   }
   queue += StorageHealthy(s) ? "; storage ok" : "; STORAGE FAILED: writes refused";
+  // Storage can be fine while intake refuses records: data_dir below
+  // intake.min_free. Each refusal counts, a spool line at every retry too.
+  double low_space = SumSamples(s, "orauditd_intake_refused_for_space_total");
+  if (low_space > 0) {
+    queue += "; " + Count(low_space) + " refusals since start: free space below intake.min_free";
+  }
   out += Line("queue", queue);
 
   double answers = SumSamples(s, "orauditd_fetch_attempts_total");

@@ -88,6 +88,18 @@ TEST(StatusReportTest, SaysWhenTheSocketOrTheStorageIsDown) {
       << text;
   EXPECT_NE(text.find("STORAGE FAILED"), std::string::npos) << text;
   EXPECT_NE(text.find("parked keys    none"), std::string::npos) << text;
+  EXPECT_EQ(text.find("intake.min_free"), std::string::npos) << "none refused for space";
+}
+
+TEST(StatusReportTest, SaysWhenIntakeRefusesForLowDiskSpace) {
+  std::string page =
+      "orauditd_queue_healthy 1\norauditd_queue_depth 0\n"
+      "orauditd_intake_refused_for_space_total 24\n";
+  std::string text = RenderStatus(ParseMetricsText(page), StatusContext());
+  EXPECT_NE(text.find("0 pending; storage ok; 24 refusals since start: free space below "
+                      "intake.min_free"),
+            std::string::npos)
+      << text;
 }
 
 struct Output {
