@@ -1,6 +1,6 @@
-// orauditctl verify (--db F | --jsonl F... | --jsonl DIR): checks a hash chain and names
-// the first row that does not hold. Exit 0 when intact, 1 when not (or
-// when the files cannot be read), 2 on a usage error.
+// orauditctl verify (--db F | --jsonl F... | --jsonl DIR): checks a hash
+// chain and names the first row that does not hold. Exit 0 when intact, 1
+// when not (or when the files cannot be read), 2 on a usage error.
 #include <sys/stat.h>
 
 #include <cstdio>
