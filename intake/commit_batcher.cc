@@ -78,9 +78,9 @@ Status CommitBatcher::CheckFreeSpace() {
   if (!free_bytes.ok()) return free_bytes.status();
   if (*free_bytes < options_.min_free_bytes) {
     return Status::ResourceExhausted(
-        "disk full: " + std::to_string(*free_bytes >> 20) + " MiB free under " +
-        options_.data_dir + ", below intake.min_free (" +
-        std::to_string(options_.min_free_bytes >> 20) + " MiB); record not accepted, retry later");
+        "disk full: " + std::to_string(*free_bytes >> 20) + " MiB free under " + options_.data_dir +
+        ", below intake.min_free (" + std::to_string(options_.min_free_bytes >> 20) +
+        " MiB); record not accepted, retry later");
   }
   return Status::Ok();
 }

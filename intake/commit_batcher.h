@@ -7,12 +7,12 @@
 // Loop thread only (the worker is internal).
 #pragma once
 
+#include <uv.h>
+
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
-
-#include <uv.h>
 
 #include "common/clock.h"
 #include "common/record.h"
