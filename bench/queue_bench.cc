@@ -19,7 +19,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -29,6 +28,7 @@
 #include <vector>
 
 #include "bench/daemon_probe.h"
+#include "bench/live_daemon.h"
 #include "bench/queue_fill.h"
 #include "queue/durable_queue.h"
 #include "tools/intake_client.h"
@@ -71,13 +71,6 @@ int64_t NowMs() {
 
 double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
-}
-
-// User plus system time of this process, RocksDB's background threads included.
-double ProcessCpuSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
 double Micros(const std::function<void()>& work) {
@@ -145,10 +138,10 @@ void TombstoneRows(const std::string& root, uint64_t pending) {
   int64_t now = NowMs();
   Check(FillQueue(queue.get(), 0, pending, now, now - 3'600'000));
   auto start = Clock::now();
-  double cpu_start = ProcessCpuSeconds();
+  double cpu_start = ProcessCpuSeconds(getpid());  // RocksDB's own threads included
   uint64_t rows = Check(DrainQueue(queue.get(), now));
   double drain = Seconds(start);
-  double cpu_per_row = (ProcessCpuSeconds() - cpu_start) * 1e6 / static_cast<double>(rows);
+  double cpu_per_row = (ProcessCpuSeconds(getpid()) - cpu_start) * 1e6 / static_cast<double>(rows);
   std::printf(
       "\n%llu records finished in %.1f s (%.0f rows/s, %.1f us of CPU per row with RocksDB's "
       "own threads: take, finalize, trim)\n\n",

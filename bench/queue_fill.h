@@ -18,10 +18,10 @@ namespace orauditd::bench {
 // a generation id, a model, a user and a prompt hash (about 400 bytes).
 QueuedRecord BenchRecord(uint64_t n, int64_t now_ms, int64_t due_ms);
 
-// The answer the generation endpoint gives for record `n`: the fields the
-// row takes, and a data object of about 1.35 KB with the fields the fake
+// The answer the generation endpoint gives for `generation_id`: the fields
+// the row takes, and a data object of about 1.35 KB with the fields the fake
 // OpenRouter sends, and of the same size.
-Generation BenchGeneration(uint64_t n);
+Generation BenchGeneration(const std::string& generation_id);
 
 // Enqueues records first..first+count-1 in synced batches of 1000.
 Status FillQueue(DurableQueue* queue, uint64_t first, uint64_t count, int64_t now_ms,
